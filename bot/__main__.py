@@ -1,0 +1,78 @@
+"""Command line: `python -m bot [run|console]`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from pydantic import ValidationError
+
+from bot.settings import Settings, describe_errors
+
+NO_CHANNEL_HINT = (
+    "Telegram is not configured, so the bot starts in the console.\n"
+    "To connect Telegram: get a token from @BotFather and set TELEGRAM_BOT_TOKEN in .env "
+    "(see .env.example and README.md).\n"
+)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Приймальня — the library's virtual reception bot.",
+    )
+    sub = main.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run every configured channel (default); the console if none")
+    sub.add_parser("console", help="chat with the bot in this terminal, as citizen and librarian")
+    sub.add_parser("check-settings", help="validate the settings and exit")
+    return main
+
+
+def load_settings() -> Settings | None:
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        for line in describe_errors(error):
+            print(f"Invalid setting {line}", file=sys.stderr)
+        return None
+    problems = settings.problems()
+    for line in problems:
+        print(f"Invalid setting {line}", file=sys.stderr)
+    return None if problems else settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings = load_settings()
+    if settings is None:
+        return 2
+    logging.basicConfig(
+        level=settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    # aiogram logs every handled update at INFO; one line per event is ours to write.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+
+    from bot import app
+
+    command = args.command or "run"
+    if command == "check-settings":
+        print("Settings are valid.")
+        return 0
+    if command == "console" or not settings.telegram_enabled:
+        if command != "console":
+            sys.stderr.write(NO_CHANNEL_HINT)
+        # Log lines would interleave with the conversation on the same terminal.
+        root = logging.getLogger()
+        root.setLevel(max(root.level, logging.WARNING))
+        asyncio.run(app.run_console(settings))
+        return 0
+    asyncio.run(app.run_telegram(settings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Assembly: settings → database → core → delivery → channels, and a clean shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TextIO
+
+from aiohttp import web
+
+from bot.channels.console import STAFF_ADDRESS as CONSOLE_STAFF
+from bot.channels.console import ConsoleChannel
+from bot.channels.telegram import CHANNEL as TELEGRAM
+from bot.channels.telegram import TelegramChannel
+from bot.delivery import Delivery, Sender
+from bot.settings import Settings
+from handlers.context import Services
+from handlers.core import Core, build_router
+from handlers.messages import Address
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class App:
+    settings: Settings
+    db: Database
+    core: Core
+    delivery: Delivery
+
+
+@contextlib.asynccontextmanager
+async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterator[App]:
+    """Open the database and build the core; close everything on the way out."""
+    db = await Database.open(settings.database_path)
+    try:
+        services = Services(clock=utc_now, timezone=settings.tz)
+        senders: dict[str, Sender] = {}
+        delivery = Delivery(db, senders, utc_now)
+        core = Core(db, services, build_router(), staff=staff, on_queued=delivery.wake)
+        yield App(settings, db, core, delivery)
+    finally:
+        await db.close()
+
+
+async def run_console(
+    settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> None:
+    async with assemble(settings, staff=CONSOLE_STAFF) as app:
+        console = ConsoleChannel(app.core.handle, app.delivery.flush, stdin, stdout)
+        app.delivery.senders["console"] = console.sender
+        await console.run()
+        await app.core.drain()
+        await app.delivery.flush()
+
+
+async def run_telegram(settings: Settings) -> None:
+    staff = Address(TELEGRAM, str(settings.staff_chat_id)) if settings.staff_chat_id else None
+    if staff is None:
+        log.warning("STAFF_CHAT_ID is not set: questions for librarians cannot be delivered")
+    async with assemble(settings, staff=staff) as app:
+        telegram = TelegramChannel(settings, app.core.handle)
+        app.delivery.senders[TELEGRAM] = telegram.sender
+        stop = asyncio.Event()
+        _on_signals(stop.set)
+        delivering = asyncio.create_task(app.delivery.run(), name="delivery")
+        runner: web.AppRunner | None = None
+        try:
+            if settings.telegram_mode == "webhook":
+                runner = web.AppRunner(telegram.webhook_app())
+                await runner.setup()
+                await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+                await telegram.set_webhook()
+                log.info("webhook listening on %s:%d", settings.webhook_host, settings.webhook_port)
+                await stop.wait()
+            else:
+                polling = asyncio.create_task(telegram.run_polling(), name="polling")
+                waiting = asyncio.create_task(stop.wait())
+                await asyncio.wait({polling, waiting}, return_when=asyncio.FIRST_COMPLETED)
+                if not polling.done():
+                    await telegram.stop_polling()
+                waiting.cancel()
+                await polling  # re-raises what stopped polling, if it was an error
+        finally:
+            log.info("stopping: finishing the updates in hand")
+            if runner is not None:
+                await runner.cleanup()
+            await app.core.drain()
+            await app.delivery.flush()
+            delivering.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await delivering
+            await telegram.close()
+
+
+def _on_signals(callback: object) -> None:
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(sig, callback)  # type: ignore[arg-type]

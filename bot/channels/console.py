@@ -1,0 +1,156 @@
+"""A terminal chat with the bot, playing both the citizen and the librarians.
+
+- Buttons print as numbered options; typing the number or the label presses one.
+- A line starting with `@` comes from the librarians' chat: `@/help` a staff command,
+  `@2` presses button 2 of the last staff message, `@#5 text` replies to staff message #5,
+  `@text` just says something there.
+- Standard input may be a script: lines are read until end of input, then the bot exits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, TextIO
+
+from bot import render
+from handlers.messages import Address, Button, Event, Reply
+
+CHANNEL = "console"
+CITIZEN_CHAT = "citizen"
+STAFF_CHAT = "staff"
+STAFF_ADDRESS = Address(CHANNEL, STAFF_CHAT)
+CITIZEN_USER = "console-user"
+LIBRARIAN_USER = "console-librarian"
+
+BANNER = (
+    "Приймальня — консоль. Пишіть повідомлення; кнопку можна натиснути її номером.\n"
+    "Рядок з @ — від імені бібліотекаря (@/help — команди). Вихід — Ctrl+D."
+)
+STAFF_MARK = "[бібліотекарі #{number}]"
+
+
+@dataclass
+class _Screen:
+    """What was shown last, so that typed numbers and labels can press buttons."""
+
+    citizen_buttons: list[Button] = field(default_factory=list)
+    staff_buttons: list[Button] = field(default_factory=list)
+    staff_message: str | None = None
+    counter: int = 0
+
+
+class ConsoleSender:
+    def __init__(self, out: TextIO, screen: _Screen) -> None:
+        self.out = out
+        self.screen = screen
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        self.screen.counter += 1
+        number = self.screen.counter
+        staff = chat_id == STAFF_CHAT
+        text = render.to_plain(reply.text)
+        if staff:
+            text = f"{STAFF_MARK.format(number=number)} {text}"
+        lines = [text]
+        if reply.request_contact:
+            lines.append("  (надішліть номер телефону повідомленням)")
+        lines.extend(f"  📎 {a.kind}: {a.file_name or a.file_id}" for a in reply.attachments)
+        buttons = [b for row in reply.buttons for b in row]
+        prefix = "@" if staff else ""
+        for index, button in enumerate(buttons, 1):
+            target = f" → {button.url}" if button.url else ""
+            lines.append(f"  [{prefix}{index}] {button.label}{target}")
+        if staff:
+            self.screen.staff_buttons = buttons
+            self.screen.staff_message = str(number)
+        elif buttons:
+            self.screen.citizen_buttons = buttons
+        self.out.write("\n".join(lines) + "\n\n")
+        self.out.flush()
+        return str(number)
+
+
+class ConsoleChannel:
+    def __init__(
+        self,
+        handle: Callable[[Event], Awaitable[Any]],
+        flush: Callable[[], Awaitable[Any]],
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+    ) -> None:
+        self.handle = handle
+        self.flush = flush
+        self.stdin = stdin or sys.stdin
+        self.out = stdout or sys.stdout
+        self.screen = _Screen()
+        self.sender = ConsoleSender(self.out, self.screen)
+        self.interactive = self.stdin.isatty()
+
+    async def run(self) -> None:
+        if self.interactive:
+            self.out.write(BANNER + "\n\n")
+        loop = asyncio.get_running_loop()
+        while True:
+            if self.interactive:
+                self.out.write("> ")
+                self.out.flush()
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line:
+                break
+            event = self.parse(line.rstrip("\r\n"))
+            if event is not None:
+                await self.handle(event)
+                await self.flush()
+        await self.flush()
+
+    def parse(self, line: str) -> Event | None:
+        if not line.strip():
+            return None
+        if line.startswith("@"):
+            return self._staff_event(line[1:].strip())
+        button = _pick(line.strip(), self.screen.citizen_buttons)
+        if button is not None and button.payload is not None:
+            return Event(
+                CHANNEL,
+                CITIZEN_USER,
+                CITIZEN_CHAT,
+                display_name="Гість консолі",
+                payload=button.payload,
+            )
+        return Event(CHANNEL, CITIZEN_USER, CITIZEN_CHAT, display_name="Гість консолі", text=line)
+
+    def _staff_event(self, line: str) -> Event:
+        librarian = partial(
+            Event,
+            CHANNEL,
+            LIBRARIAN_USER,
+            STAFF_CHAT,
+            display_name="Бібліотекар",
+            from_staff_chat=True,
+            is_staff=True,
+        )
+        button = _pick(line, self.screen.staff_buttons) if line.isdigit() else None
+        if button is not None and button.payload is not None:
+            return librarian(payload=button.payload, message_id=self.screen.staff_message)
+        reply_to = None
+        if line.startswith("#"):
+            number, _, line = line[1:].partition(" ")
+            reply_to = number if number.isdigit() else None
+        return librarian(text=line, reply_to=reply_to)
+
+
+def _pick(typed: str, buttons: list[Button]) -> Button | None:
+    if typed.isdigit():
+        index = int(typed) - 1
+        return buttons[index] if 0 <= index < len(buttons) else None
+    wanted = _bare(typed)
+    return next((b for b in buttons if _bare(b.label) == wanted), None)
+
+
+def _bare(label: str) -> str:
+    """`📚 Довідка / запитати` → `довідка / запитати`: labels can be typed without emoji."""
+    return label.casefold().lstrip("".join(c for c in label if not c.isalnum())).strip()

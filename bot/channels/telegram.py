@@ -1,0 +1,319 @@
+"""Telegram through aiogram 3: updates → core events, replies → Bot API calls."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ChatMemberStatus, ChatType, ParseMode
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import (
+    BotCommand,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    Update,
+)
+from aiohttp import web
+
+from bot import render
+from bot.delivery import RetryLater, Undeliverable, backoff
+from bot.settings import Settings
+from handlers import texts
+from handlers.messages import Attachment, Contact, Event, Reply
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+ALLOWED_UPDATES = ["message", "callback_query"]
+COMMANDS = [
+    BotCommand(command="start", description="Почати й показати меню"),
+    BotCommand(command="menu", description="Головне меню"),
+    BotCommand(command="help", description="Як користуватися"),
+    BotCommand(command="cancel", description="Скасувати й повернутися до меню"),
+]
+# Kinds of message we cannot read, by the Message field that carries them.
+UNSUPPORTED_FIELDS = (
+    "sticker",
+    "voice",
+    "video_note",
+    "animation",
+    "location",
+    "venue",
+    "poll",
+    "dice",
+    "game",
+    "story",
+)
+STAFF_STATUSES = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
+STAFF_CACHE_SECONDS = 60.0
+
+Handle = Callable[[Event], Awaitable[Any]]
+
+
+def make_bot(settings: Settings) -> Bot:
+    assert settings.telegram_bot_token is not None
+    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+    return Bot(
+        settings.telegram_bot_token.get_secret_value(),
+        session=session,
+        default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
+    )
+
+
+class StaffCheck:
+    """Is this user a member of the staff chat? Asked of the Bot API, cached briefly."""
+
+    def __init__(self, bot: Bot, staff_chat_id: int | None) -> None:
+        self.bot = bot
+        self.staff_chat_id = staff_chat_id
+        self._cache: dict[int, tuple[float, bool]] = {}
+
+    async def __call__(self, user_id: int) -> bool:
+        if self.staff_chat_id is None:
+            return False
+        cached = self._cache.get(user_id)
+        if cached and time.monotonic() - cached[0] < STAFF_CACHE_SECONDS:
+            return cached[1]
+        try:
+            member = await self.bot.get_chat_member(self.staff_chat_id, user_id)
+        except (TelegramBadRequest, TelegramForbiddenError, TelegramNotFound):
+            is_staff = False
+        else:
+            is_staff = member.status in STAFF_STATUSES or getattr(member, "is_member", False)
+        self._cache[user_id] = (time.monotonic(), is_staff)
+        return is_staff
+
+
+class TelegramChannel:
+    def __init__(self, settings: Settings, handle: Handle, bot: Bot | None = None) -> None:
+        self.settings = settings
+        self.handle = handle
+        self.bot = bot or make_bot(settings)
+        self.staff_chat_id = settings.staff_chat_id
+        self.is_staff = StaffCheck(self.bot, self.staff_chat_id)
+        self.sender = TelegramSender(self.bot)
+        self.dispatcher = Dispatcher()
+        router = Router(name="reception")
+        router.message.register(self.on_message)
+        router.callback_query.register(self.on_callback)
+        self.dispatcher.include_router(router)
+
+    async def setup(self) -> None:
+        await self.bot.set_my_commands(COMMANDS)
+
+    async def run_polling(self) -> None:
+        await self.setup()
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        # Sequential handling: an update is confirmed to Telegram (by the next getUpdates)
+        # only after its handling has been committed, so a crash never loses one.
+        await self.dispatcher.start_polling(
+            self.bot,
+            handle_signals=False,
+            handle_as_tasks=False,
+            close_bot_session=False,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+
+    async def stop_polling(self) -> None:
+        if self.dispatcher._running_lock.locked():
+            await self.dispatcher.stop_polling()
+
+    def webhook_app(self) -> web.Application:
+        """An aiohttp app answering Telegram's webhook calls, secret token checked."""
+        from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+
+        app = web.Application()
+        # Not in the background: Telegram hears 200 only once the update is committed,
+        # and retries it otherwise.
+        SimpleRequestHandler(
+            self.dispatcher,
+            self.bot,
+            handle_in_background=False,
+            secret_token=self.settings.webhook_secret.get_secret_value(),
+        ).register(app, path=self.settings.webhook_path)
+        setup_application(app, self.dispatcher, bot=self.bot)
+        return app
+
+    async def set_webhook(self) -> None:
+        await self.setup()
+        assert self.settings.webhook_base_url is not None
+        await self.bot.set_webhook(
+            self.settings.webhook_base_url + self.settings.webhook_path,
+            secret_token=self.settings.webhook_secret.get_secret_value(),
+            allowed_updates=ALLOWED_UPDATES,
+        )
+
+    async def close(self) -> None:
+        await self.bot.session.close()
+
+    # --- incoming ------------------------------------------------------------------------
+
+    async def on_message(self, message: Message, event_update: Update) -> None:
+        if message.from_user is None or message.from_user.is_bot:
+            return
+        in_staff_chat = message.chat.id == self.staff_chat_id
+        if message.chat.type != ChatType.PRIVATE and not in_staff_chat:
+            return  # the bot answers citizens in private chats only
+        event = self._event(message, event_update, in_staff_chat)
+        if event is None:
+            return
+        if in_staff_chat:
+            event = replace(event, is_staff=await self.is_staff(message.from_user.id))
+        await self.handle(event)
+
+    async def on_callback(self, callback: CallbackQuery, event_update: Update) -> None:
+        # Answer at once: Telegram shows a spinner on the button until we do.
+        await callback.answer()
+        message = callback.message
+        if message is None or callback.data is None:
+            return
+        in_staff_chat = message.chat.id == self.staff_chat_id
+        if message.chat.type != ChatType.PRIVATE and not in_staff_chat:
+            return
+        user = callback.from_user
+        event = Event(
+            channel=CHANNEL,
+            user_id=str(user.id),
+            chat_id=str(message.chat.id),
+            display_name=user.full_name,
+            payload=callback.data,
+            update_key=str(event_update.update_id),
+            message_id=str(message.message_id),
+            from_staff_chat=in_staff_chat,
+            is_staff=in_staff_chat and await self.is_staff(user.id),
+        )
+        await self.handle(event)
+
+    def _event(self, message: Message, update: Update, in_staff_chat: bool) -> Event | None:
+        assert message.from_user is not None
+        unsupported = next((f for f in UNSUPPORTED_FIELDS if getattr(message, f, None)), None)
+        attachments = _attachments(message)
+        text = message.text if message.text is not None else message.caption
+        contact = None
+        if message.contact is not None:
+            contact = Contact(
+                phone=message.contact.phone_number,
+                is_own=message.contact.user_id == message.from_user.id,
+            )
+        if not (text or attachments or contact or unsupported):
+            if in_staff_chat:
+                return None  # service messages in the group: members joining and the like
+            unsupported = "other"
+        reply_to = message.reply_to_message
+        return Event(
+            channel=CHANNEL,
+            user_id=str(message.from_user.id),
+            chat_id=str(message.chat.id),
+            display_name=message.from_user.full_name,
+            text=text,
+            contact=contact,
+            attachments=attachments,
+            unsupported=unsupported,
+            update_key=str(update.update_id),
+            message_id=str(message.message_id),
+            reply_to=str(reply_to.message_id) if reply_to else None,
+            from_staff_chat=in_staff_chat,
+        )
+
+
+def _attachments(message: Message) -> tuple[Attachment, ...]:
+    if message.photo:
+        largest = message.photo[-1]
+        return (Attachment("photo", largest.file_id, size=largest.file_size),)
+    if message.animation:
+        return ()  # also sets `document`; reported as unsupported instead
+    for kind in ("document", "video", "audio"):
+        media = getattr(message, kind)
+        if media is not None:
+            return (
+                Attachment(
+                    kind,
+                    media.file_id,
+                    file_name=getattr(media, "file_name", None),
+                    size=media.file_size,
+                ),
+            )
+    return ()
+
+
+# --- outgoing ------------------------------------------------------------------------------
+
+CONTACT_BUTTON = "📱 Надіслати мій номер"
+
+
+class TelegramSender:
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        try:
+            return await self._send(int(chat_id), reply)
+        except TelegramRetryAfter as exc:
+            raise RetryLater(exc.retry_after, "flood control") from exc
+        except TelegramForbiddenError as exc:
+            raise Undeliverable(exc.message) from exc
+        except TelegramBadRequest as exc:
+            raise Undeliverable(exc.message) from exc
+        except (TelegramNetworkError, TelegramServerError) as exc:
+            raise RetryLater(backoff(0), str(exc)) from exc
+
+    async def _send(self, chat_id: int, reply: Reply) -> str | None:
+        chunks = render.split(reply.text, render.to_html) if reply.text else []
+        first_id: int | None = None
+        for index, chunk in enumerate(chunks):
+            last = index == len(chunks) - 1
+            sent = await self.bot.send_message(
+                chat_id, chunk, reply_markup=_inline_keyboard(reply) if last else None
+            )
+            first_id = first_id or sent.message_id
+        if reply.request_contact:
+            sent = await self.bot.send_message(
+                chat_id,
+                texts.CONTACT_KEYBOARD_HINT,
+                reply_markup=ReplyKeyboardMarkup(
+                    keyboard=[[KeyboardButton(text=CONTACT_BUTTON, request_contact=True)]],
+                    resize_keyboard=True,
+                    one_time_keyboard=True,
+                ),
+            )
+            first_id = first_id or sent.message_id
+        for attachment in reply.attachments:
+            if attachment.kind == "photo":
+                sent = await self.bot.send_photo(chat_id, attachment.file_id)
+            else:
+                sent = await self.bot.send_document(chat_id, attachment.file_id)
+            first_id = first_id or sent.message_id
+        return str(first_id) if first_id is not None else None
+
+
+def _inline_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    rows = [
+        [
+            InlineKeyboardButton(text=b.label, url=b.url)
+            if b.url
+            else InlineKeyboardButton(text=b.label, callback_data=b.payload or "noop")
+            for b in row
+        ]
+        for row in reply.buttons
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=rows)

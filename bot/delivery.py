@@ -1,0 +1,140 @@
+"""Delivers the outbox: every queued reply reaches its chat once, in order, or is marked failed.
+
+Rows are written by the core in the same transaction as the state that caused them, so a
+crash before delivery only delays a message; one after delivery but before it is marked
+sent is the single window in which a message could go out twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from handlers.messages import Reply
+from storage.db import Database
+from storage.outbox import OutboxItem, OutboxRepo
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+
+
+class Sender(Protocol):
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        """Send; return the id of the (first) message sent, if the channel has one."""
+
+
+class RetryLater(Exception):
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+class Undeliverable(Exception):
+    """The chat cannot be reached at all (blocked the bot, deleted, …): do not retry."""
+
+
+class Delivery:
+    def __init__(
+        self,
+        db: Database,
+        senders: dict[str, Sender],
+        clock: Callable[[], datetime],
+        outbox: OutboxRepo | None = None,
+        on_failed: Callable[[OutboxItem, str], None] | None = None,
+    ) -> None:
+        self.db = db
+        self.senders = senders
+        self.clock = clock
+        self.outbox = outbox or OutboxRepo()
+        self.on_failed = on_failed
+        self._wake = asyncio.Event()
+        self._flush_lock = asyncio.Lock()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver until cancelled, sleeping until woken or until the next retry is due."""
+        while True:
+            self._wake.clear()
+            await self.flush()
+            async with self.db.transaction() as conn:
+                next_due = await self.outbox.next_due_at(conn)
+            timeout = None
+            if next_due is not None:
+                timeout = max(0.05, (next_due - self.clock()).total_seconds())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def flush(self) -> int:
+        """Send everything due now; return how many messages went out."""
+        async with self._flush_lock:
+            sent = 0
+            while True:
+                async with self.db.transaction() as conn:
+                    items = await self.outbox.pending(conn, self.clock())
+                blocked: set[tuple[str, str]] = set()
+                progressed = False
+                for item in items:
+                    chat = (item.channel, item.chat_id)
+                    if chat in blocked or not item.is_due:
+                        blocked.add(chat)  # keep later replies to this chat behind it
+                        continue
+                    ok = await self._deliver(item)
+                    progressed = True
+                    if ok:
+                        sent += 1
+                    else:
+                        blocked.add(chat)
+                if not progressed or len(items) < 100:
+                    return sent
+
+    async def _deliver(self, item: OutboxItem) -> bool:
+        sender = self.senders.get(item.channel)
+        if sender is None:
+            await self._fail(item, f"no such channel: {item.channel}")
+            return False
+        reply = Reply.from_json(json.loads(item.reply))
+        try:
+            external_id = await sender.send(item.chat_id, reply)
+        except RetryLater as exc:
+            return await self._deliver_later(item, exc)
+        except Undeliverable as exc:
+            await self._fail(item, str(exc))
+            return False
+        except Exception as exc:  # a bug or an unforeseen error: back off, keep the loop alive
+            log.exception("delivery error: item=%d", item.id)
+            return await self._deliver_later(item, RetryLater(backoff(item.attempts), repr(exc)))
+        async with self.db.transaction() as conn:
+            await self.outbox.mark_sent(conn, item.id, external_id, self.clock())
+        return True
+
+    async def _deliver_later(self, item: OutboxItem, exc: RetryLater) -> bool:
+        if item.attempts + 1 >= MAX_ATTEMPTS:
+            await self._fail(item, str(exc))
+            return False
+        not_before = self.clock() + timedelta(seconds=exc.seconds)
+        async with self.db.transaction() as conn:
+            await self.outbox.postpone(conn, item.id, not_before, str(exc))
+        log.warning("delivery postponed %.0fs: item=%d (%s)", exc.seconds, item.id, exc)
+        return False
+
+    async def _fail(self, item: OutboxItem, error: str) -> None:
+        async with self.db.transaction() as conn:
+            await self.outbox.mark_failed(conn, item.id, error)
+        log.warning(
+            "delivery failed for good: item=%d channel=%s (%s)", item.id, item.channel, error
+        )
+        if self.on_failed is not None:
+            self.on_failed(item, error)
+
+
+def backoff(attempts: int) -> float:
+    """Seconds to wait before the next try of a message that failed `attempts` times."""
+    return float(min(300, 2 ** (attempts + 1)))

@@ -1,0 +1,103 @@
+"""All settings, from the environment and `.env` (see `.env.example`)."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+import knowledge_base
+
+SHIPPED_ARTICLES = Path(knowledge_base.__file__).parent / "articles"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        env_ignore_empty=True,  # `TELEGRAM_BOT_TOKEN=` in .env means "not set"
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org"
+    telegram_mode: Literal["polling", "webhook"] = "polling"
+    webhook_base_url: str | None = None
+    # Telegram allows 1–256 characters of A–Z, a–z, 0–9, _ and - in the secret token.
+    webhook_secret: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = Field(default=8080, ge=1, le=65535)
+    webhook_path: str = "/telegram/webhook"
+    staff_chat_id: int | None = None
+
+    viber_auth_token: SecretStr | None = None
+    viber_bot_name: str | None = None
+    viber_api_url: str = "https://chatapi.viber.com/pa"
+
+    database_path: Path = Path("data/reception.sqlite3")
+    knowledge_base_dir: Path = SHIPPED_ARTICLES
+    timezone: str = "Europe/Kyiv"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("telegram_api_url", "viber_api_url", "webhook_base_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            bot_id, _, secret = value.get_secret_value().partition(":")
+            if not bot_id.isdigit() or not secret:
+                raise ValueError("must look like 123456789:ABC… (as BotFather gives it)")
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr) -> SecretStr:
+        raw = value.get_secret_value()
+        allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+        if not 1 <= len(raw) <= 256 or not set(raw) <= allowed:
+            raise ValueError("1–256 characters of A–Z, a–z, 0–9, _ and - only")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError("unknown time zone (e.g. Europe/Kyiv)") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return self.telegram_bot_token is not None
+
+    def problems(self) -> list[str]:
+        """Combinations that are each valid alone but do not work together."""
+        found = []
+        if self.telegram_mode == "webhook" and self.telegram_enabled and not self.webhook_base_url:
+            found.append("WEBHOOK_BASE_URL: required when TELEGRAM_MODE=webhook")
+        return found
+
+
+def describe_errors(error: ValidationError) -> list[str]:
+    """One readable line per bad setting, named as in the environment."""
+    lines = []
+    for item in error.errors():
+        name = "_".join(str(part) for part in item["loc"][:1]).upper() or "SETTINGS"
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{name}: {message}")
+    return lines

@@ -1,0 +1,146 @@
+"""What a handler gets (Context) and how handlers are found (Router)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from handlers.messages import STAFF_CHAT, Address, Attachment, Button, Event, Reply
+from storage.db import Connection
+from storage.dialogs import DialogsRepo
+from storage.inbox import InboxRepo
+from storage.outbox import OutboxRepo
+from storage.users import User, UsersRepo
+
+Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything handlers may use besides the event; injected once by the application."""
+
+    clock: Clock
+    timezone: ZoneInfo
+    users: UsersRepo = field(default_factory=UsersRepo)
+    dialogs: DialogsRepo = field(default_factory=DialogsRepo)
+    inbox: InboxRepo = field(default_factory=InboxRepo)
+    outbox: OutboxRepo = field(default_factory=OutboxRepo)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    to: Address
+    reply: Reply
+
+
+class Context:
+    """One event being handled, inside one database transaction.
+
+    Replies collected here are queued in the outbox in that same transaction, together with
+    the dialog state: either all of it happens or none.
+    """
+
+    def __init__(
+        self,
+        event: Event,
+        user: User,
+        conn: Connection,
+        services: Services,
+        step: str | None,
+        data: dict[str, Any],
+    ) -> None:
+        self.event = event
+        self.user = user
+        self.conn = conn
+        self.services = services
+        self.step = step
+        self.data = data
+        self.now = services.clock()
+        self.outgoing: list[Outgoing] = []
+
+    @property
+    def here(self) -> Address:
+        return Address(self.event.channel, self.event.chat_id)
+
+    def say(
+        self,
+        text: str,
+        buttons: Iterable[Iterable[Button]] = (),
+        *,
+        request_contact: bool = False,
+        attachments: tuple[Attachment, ...] = (),
+        ref: str | None = None,
+    ) -> None:
+        """Reply in the chat the event came from."""
+        self.send(
+            self.here,
+            text,
+            buttons,
+            request_contact=request_contact,
+            attachments=attachments,
+            ref=ref,
+        )
+
+    def to_staff(
+        self,
+        text: str,
+        buttons: Iterable[Iterable[Button]] = (),
+        *,
+        attachments: tuple[Attachment, ...] = (),
+        ref: str | None = None,
+    ) -> None:
+        self.send(STAFF_CHAT, text, buttons, attachments=attachments, ref=ref)
+
+    def send(
+        self,
+        to: Address,
+        text: str,
+        buttons: Iterable[Iterable[Button]] = (),
+        *,
+        request_contact: bool = False,
+        attachments: tuple[Attachment, ...] = (),
+        ref: str | None = None,
+    ) -> None:
+        rows = tuple(tuple(row) for row in buttons)
+        reply = Reply(text, rows, request_contact, attachments, ref=ref)
+        self.outgoing.append(Outgoing(to, reply))
+
+    def goto(self, step: str, **data: Any) -> None:
+        """Move the dialog to `step`, merging `data` into its scratchpad."""
+        self.step = step
+        self.data.update(data)
+
+    def finish(self) -> None:
+        """Leave any dialog: the next free text is a fresh start."""
+        self.step = None
+        self.data = {}
+
+
+Handler = Callable[[Context], Awaitable[None]]
+
+
+@dataclass
+class Router:
+    """Tables from what came in to the handler that takes it.
+
+    - `commands`: `/name` from citizens; `staff_commands`: `/name` in the staff chat.
+    - `payloads`: a pressed button's payload, by its prefix before the first `:`;
+      `staff_payloads`: the same for buttons pressed in the staff chat (by staff only).
+    - `steps`: the dialog step a citizen is in → the handler of their next message.
+    - `fallback`: free text outside any dialog.
+    """
+
+    commands: dict[str, Handler] = field(default_factory=dict)
+    staff_commands: dict[str, Handler] = field(default_factory=dict)
+    payloads: dict[str, Handler] = field(default_factory=dict)
+    staff_payloads: dict[str, Handler] = field(default_factory=dict)
+    steps: dict[str, Handler] = field(default_factory=dict)
+    staff_replies: Handler | None = None
+    fallback: Handler | None = None
+
+    def step_handler(self, step: str) -> Handler | None:
+        """Steps are named `feature.step`; a feature may register just `feature.*`."""
+        return self.steps.get(step) or self.steps.get(step.split(".", 1)[0] + ".*")

@@ -1,0 +1,229 @@
+"""The conversation core: one event in, state saved and replies queued, in one transaction."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+
+from handlers import menu, texts
+from handlers.context import Context, Outgoing, Router, Services
+from handlers.messages import STAFF, Address, Event, Reply
+from storage.db import Connection, Database
+
+log = logging.getLogger(__name__)
+
+# Telegram's own limit for one message; longer input is refused, never silently cut.
+MAX_TEXT_LENGTH = 4096
+
+
+def build_router() -> Router:
+    router = Router()
+    menu.register(router)
+    return router
+
+
+class Core:
+    """Channel-neutral entry point: channels call `handle` and deliver the outbox."""
+
+    def __init__(
+        self,
+        db: Database,
+        services: Services,
+        router: Router,
+        *,
+        staff: Address | None,
+        on_queued: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.db = db
+        self.services = services
+        self.router = router
+        self.staff = staff  # where STAFF_CHAT replies go; None when no staff chat is set
+        self.on_queued = on_queued
+        self._in_flight: set[asyncio.Task[list[Outgoing]]] = set()
+
+    async def handle(self, event: Event) -> list[Outgoing]:
+        """Handle one event; return what was queued for delivery (for tests and logs).
+
+        The handling is shielded: if the channel is stopped (SIGTERM) mid-way, the event is
+        still handled to the end and committed; `drain()` waits for such stragglers.
+        """
+        task = asyncio.create_task(self._handle_safely(event))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        return await asyncio.shield(task)
+
+    async def drain(self) -> None:
+        """Wait until every event being handled has been committed."""
+        while self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    async def _handle_safely(self, event: Event) -> list[Outgoing]:
+        try:
+            queued = await self._handle(event)
+        except Exception:
+            # Never leave a person in silence: apologise outside the failed transaction.
+            log.exception("handler failed: channel=%s user=%s", event.channel, _opaque(event))
+            queued = await self._apologise(event)
+        if queued:
+            self.on_queued()
+        return queued
+
+    async def _handle(self, event: Event) -> list[Outgoing]:
+        s = self.services
+        async with self.db.transaction() as conn:
+            if event.update_key and not await s.inbox.claim(
+                conn, event.channel, event.update_key, s.clock()
+            ):
+                log.info("duplicate update dropped: channel=%s", event.channel)
+                return []
+            user = await s.users.touch(
+                conn,
+                channel=event.channel,
+                external_id=event.user_id,
+                chat_id=event.chat_id,
+                display_name=event.display_name,
+                now=s.clock(),
+            )
+            saved = await s.dialogs.load(conn, user.id)
+            step, data = saved if saved else (None, {})
+            ctx = Context(event, user, conn, s, step, data)
+            await self._route(ctx)
+            if ctx.step is None:
+                await s.dialogs.clear(conn, user.id)
+            else:
+                await s.dialogs.save(conn, user.id, ctx.step, ctx.data, ctx.now)
+            queued = await self._queue(conn, ctx.outgoing)
+        log.info(
+            "handled: channel=%s user=%s kind=%s step=%s replies=%d",
+            event.channel,
+            _opaque(event),
+            _kind(event),
+            ctx.step,
+            len(queued),
+        )
+        return queued
+
+    async def _route(self, ctx: Context) -> None:
+        event, router = ctx.event, self.router
+        if event.from_staff_chat:
+            await self._route_staff(ctx)
+            return
+        if event.text is not None and len(event.text) > MAX_TEXT_LENGTH:
+            ctx.say(
+                texts.TOO_LONG.format(length=len(event.text), limit=MAX_TEXT_LENGTH), [[menu.HOME]]
+            )
+            return
+        if event.command:
+            command = router.commands.get(event.command)
+            if command is None:
+                menu.show_menu(ctx, texts.UNKNOWN_COMMAND)
+                return
+            await command(ctx)
+            return
+        if event.payload is not None:
+            handler = router.payloads.get(event.payload.split(":", 1)[0])
+            if handler is None:
+                menu.show_menu(ctx, texts.UNKNOWN_BUTTON)
+                return
+            await handler(ctx)
+            return
+        step_handler = router.step_handler(ctx.step) if ctx.step else None
+        if step_handler is not None:
+            # A dialog step decides itself what it accepts (text, contact, files, …).
+            await step_handler(ctx)
+            return
+        if ctx.step:
+            log.warning("stale dialog step %s dropped", ctx.step)
+            ctx.finish()
+        if event.unsupported or (event.attachments and not event.text) or event.contact:
+            kind = event.unsupported or (
+                event.attachments[0].kind if event.attachments else "contact"
+            )
+            label = texts.UNSUPPORTED_KINDS.get(kind, texts.UNSUPPORTED_OTHER)
+            ctx.say(texts.UNSUPPORTED.format(kind=label), [[menu.HOME]])
+            return
+        if event.text and router.fallback is not None:
+            await router.fallback(ctx)
+            return
+        menu.show_menu(ctx)
+
+    async def _route_staff(self, ctx: Context) -> None:
+        event, router = ctx.event, self.router
+        if not event.is_staff:
+            log.warning("staff-chat event from a non-member ignored: user=%s", _opaque(event))
+            return
+        if event.command:
+            command = router.staff_commands.get(event.command)
+            if command is None:
+                ctx.to_staff(texts.STAFF_UNKNOWN_COMMAND)
+                return
+            await command(ctx)
+            return
+        if event.payload is not None:
+            handler = router.staff_payloads.get(event.payload.split(":", 1)[0])
+            if handler is not None:
+                await handler(ctx)
+            return
+        step_handler = router.step_handler(ctx.step) if ctx.step else None
+        if step_handler is not None:
+            await step_handler(ctx)
+            return
+        if event.reply_to and router.staff_replies is not None:
+            await router.staff_replies(ctx)
+        # Anything else is librarians talking among themselves: not ours to answer.
+
+    async def _queue(self, conn: Connection, outgoing: list[Outgoing]) -> list[Outgoing]:
+        queued = []
+        for out in outgoing:
+            to = self.staff if out.to.channel == STAFF else out.to
+            if to is None:
+                log.warning("no staff chat configured: a staff message was dropped")
+                continue
+            await self.services.outbox.add(
+                conn,
+                channel=to.channel,
+                chat_id=to.chat_id,
+                reply=json.dumps(out.reply.to_json(), ensure_ascii=False),
+                ref=out.reply.ref,
+                now=self.services.clock(),
+            )
+            queued.append(Outgoing(to, out.reply))
+        return queued
+
+    async def _apologise(self, event: Event) -> list[Outgoing]:
+        reply = Reply(texts.INTERNAL_ERROR, ((menu.HOME,),))
+        to = Address(event.channel, event.chat_id)
+        try:
+            async with self.db.transaction() as conn:
+                if event.update_key:
+                    # Claim the update so a redelivery does not fail the same way forever.
+                    await self.services.inbox.claim(
+                        conn, event.channel, event.update_key, self.services.clock()
+                    )
+                return await self._queue(conn, [Outgoing(to, reply)])
+        except Exception:
+            log.exception("could not queue the apology")
+            return []
+
+
+def _opaque(event: Event) -> str:
+    """A stable, non-reversible id for logs: never the messenger's user id itself."""
+    digest = hashlib.blake2s(f"{event.channel}:{event.user_id}".encode(), digest_size=6)
+    return digest.hexdigest()
+
+
+def _kind(event: Event) -> str:
+    if event.command:
+        return "command"
+    if event.payload is not None:
+        return "button"
+    if event.contact:
+        return "contact"
+    if event.attachments:
+        return "attachment"
+    if event.unsupported:
+        return "unsupported"
+    return "text"

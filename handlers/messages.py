@@ -1,0 +1,109 @@
+"""The channel-neutral shapes of what comes in (Event) and what goes out (Reply).
+
+Channels translate their SDK objects to and from these; nothing here knows a messenger.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+AttachmentKind = Literal["photo", "document", "video", "audio", "voice", "other"]
+
+# The pseudo-channel of the librarians' chat: resolved by the core to the real one.
+STAFF = "staff"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    kind: AttachmentKind
+    file_id: str  # the messenger's own id: we never store the file itself
+    file_name: str | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str
+    is_own: bool  # the contact shared is the sender's own, not someone from the address book
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing a person did: wrote, pressed a button, shared a contact or a file."""
+
+    channel: str
+    user_id: str
+    chat_id: str
+    display_name: str | None = None
+    text: str | None = None
+    payload: str | None = None  # data of a pressed button
+    contact: Contact | None = None
+    attachments: tuple[Attachment, ...] = ()
+    unsupported: str | None = None  # a kind of message we cannot read (sticker, voice, …)
+    update_key: str | None = None  # the channel's id of the update, to drop redeliveries
+    message_id: str | None = None
+    reply_to: str | None = None  # id of the message this one replies to, in the same chat
+    from_staff_chat: bool = False
+    is_staff: bool = False  # the channel verified the sender is a member of the staff chat
+
+    @property
+    def command(self) -> str | None:
+        """`/start@bot args` → `start`."""
+        if not self.text or not self.text.startswith("/"):
+            return None
+        head = self.text[1:].split(maxsplit=1)[0] if len(self.text) > 1 else ""
+        return head.split("@", 1)[0].lower() or None
+
+    @property
+    def command_args(self) -> str:
+        if self.command is None or self.text is None:
+            return ""
+        parts = self.text.split(maxsplit=1)
+        return parts[1].strip() if len(parts) > 1 else ""
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    payload: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Address:
+    channel: str
+    chat_id: str
+
+
+STAFF_CHAT = Address(STAFF, "")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to send. `text` is a small Markdown subset: **bold**, [label](url), lists.
+
+    Channels escape and render it; authors never write channel markup.
+    """
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
+    request_contact: bool = False  # show a "share my phone number" button where possible
+    attachments: tuple[Attachment, ...] = ()
+    to: Address | None = None  # None: the chat the event came from
+    ref: str | None = None  # what this message is about (e.g. "ticket:12"), for replies to it
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("to")
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        return cls(
+            text=data["text"],
+            buttons=tuple(tuple(Button(**b) for b in row) for row in data.get("buttons", ())),
+            request_contact=data.get("request_contact", False),
+            attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
+            ref=data.get("ref"),
+        )

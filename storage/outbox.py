@@ -1,0 +1,111 @@
+"""Outgoing messages: queued in the handler's transaction, delivered and marked afterwards."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from sqlite3 import Row
+
+from storage._time import from_db, to_db
+from storage.db import Connection
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    channel: str
+    chat_id: str
+    reply: str  # the reply serialised as JSON by the caller
+    ref: str | None
+    attempts: int
+    created_at: datetime
+    is_due: bool
+
+
+class OutboxRepo:
+    async def add(
+        self,
+        conn: Connection,
+        *,
+        channel: str,
+        chat_id: str,
+        reply: str,
+        ref: str | None,
+        now: datetime,
+    ) -> int:
+        stamp = to_db(now)
+        cur = await conn.execute(
+            "INSERT INTO outbox (channel, chat_id, reply, ref, not_before, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (channel, chat_id, reply, ref, stamp, stamp),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def pending(self, conn: Connection, now: datetime, limit: int = 100) -> list[OutboxItem]:
+        """Pending items in the order they were queued, including ones not due yet.
+
+        Items not due yet come back too so that the sender can hold back later messages
+        to the same chat: replies must arrive in order.
+        """
+        async with conn.execute(
+            "SELECT *, not_before <= ? AS is_due FROM outbox WHERE status = 'pending'"
+            " ORDER BY id LIMIT ?",
+            (to_db(now), limit),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_item(row) for row in rows]
+
+    async def next_due_at(self, conn: Connection) -> datetime | None:
+        async with conn.execute(
+            "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
+        ) as cur:
+            row = await cur.fetchone()
+        return from_db(row[0]) if row and row[0] else None
+
+    async def mark_sent(
+        self, conn: Connection, item_id: int, external_id: str | None, now: datetime
+    ) -> None:
+        await conn.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, external_id = ?,"
+            " attempts = attempts + 1, error = NULL WHERE id = ?",
+            (to_db(now), external_id, item_id),
+        )
+
+    async def postpone(
+        self, conn: Connection, item_id: int, not_before: datetime, error: str
+    ) -> None:
+        await conn.execute(
+            "UPDATE outbox SET attempts = attempts + 1, not_before = ?, error = ? WHERE id = ?",
+            (to_db(not_before), error, item_id),
+        )
+
+    async def mark_failed(self, conn: Connection, item_id: int, error: str) -> None:
+        await conn.execute(
+            "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ? WHERE id = ?",
+            (error, item_id),
+        )
+
+    async def find_ref(
+        self, conn: Connection, channel: str, chat_id: str, external_id: str
+    ) -> str | None:
+        """The ref of a message we sent, e.g. the ticket a staff-chat card belongs to."""
+        async with conn.execute(
+            "SELECT ref FROM outbox WHERE channel = ? AND chat_id = ? AND external_id = ?",
+            (channel, chat_id, external_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return row["ref"] if row else None
+
+
+def _item(row: Row) -> OutboxItem:
+    return OutboxItem(
+        id=row["id"],
+        channel=row["channel"],
+        chat_id=row["chat_id"],
+        reply=row["reply"],
+        ref=row["ref"],
+        attempts=row["attempts"],
+        created_at=from_db(row["created_at"]),
+        is_due=bool(row["is_due"]),
+    )

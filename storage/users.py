@@ -1,0 +1,73 @@
+"""Citizens and librarians as the bot knows them: one row per (channel, user)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from sqlite3 import Row
+
+from storage._time import from_db, to_db
+from storage.db import Connection
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    channel: str
+    external_id: str
+    chat_id: str
+    display_name: str | None
+    language: str
+    first_seen: datetime
+    last_seen: datetime
+
+
+class UsersRepo:
+    async def touch(
+        self,
+        conn: Connection,
+        *,
+        channel: str,
+        external_id: str,
+        chat_id: str,
+        display_name: str | None,
+        now: datetime,
+    ) -> User:
+        """Create the user on first contact, otherwise record the activity."""
+        stamp = to_db(now)
+        await conn.execute(
+            "INSERT INTO users (channel, external_id, chat_id, display_name, first_seen, last_seen)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (channel, external_id) DO UPDATE SET"
+            "  last_seen = excluded.last_seen, chat_id = excluded.chat_id,"
+            "  display_name = COALESCE(excluded.display_name, users.display_name)",
+            (channel, external_id, chat_id, display_name, stamp, stamp),
+        )
+        user = await self.find(conn, channel, external_id)
+        assert user is not None
+        return user
+
+    async def find(self, conn: Connection, channel: str, external_id: str) -> User | None:
+        async with conn.execute(
+            "SELECT * FROM users WHERE channel = ? AND external_id = ?", (channel, external_id)
+        ) as cur:
+            row = await cur.fetchone()
+        return _user(row) if row else None
+
+    async def get(self, conn: Connection, user_id: int) -> User | None:
+        async with conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
+            row = await cur.fetchone()
+        return _user(row) if row else None
+
+
+def _user(row: Row) -> User:
+    return User(
+        id=row["id"],
+        channel=row["channel"],
+        external_id=row["external_id"],
+        chat_id=row["chat_id"],
+        display_name=row["display_name"],
+        language=row["language"],
+        first_seen=from_db(row["first_seen"]),
+        last_seen=from_db(row["last_seen"]),
+    )
