@@ -8,7 +8,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from handlers import menu, texts
+from handlers import menu, queue, texts
 from handlers.context import Context, Outgoing, Router, Services
 from handlers.messages import STAFF, Address, Event, Reply
 from storage.db import Connection, Database
@@ -22,6 +22,7 @@ MAX_TEXT_LENGTH = 4096
 def build_router() -> Router:
     router = Router()
     menu.register(router)
+    queue.register(router)
     return router
 
 

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from handlers import texts
+from tests.bot.test_settings import run_bot
+
+
+def console_env(tmp_path: Path) -> dict[str, str]:
+    return {"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(tmp_path / "console.sqlite3")}
+
+
+def test_scripted_start_prints_the_greeting_and_numbered_menu(tmp_path: Path) -> None:
+    result = run_bot("console", env=console_env(tmp_path), stdin="/start\n")
+    assert result.returncode == 0, result.stderr
+    assert "Вітаю! Я — Приймальня" in result.stdout
+    assert f"[1] {texts.BTN_REFERENCE}" in result.stdout
+    assert f"[5] {texts.BTN_CONTACTS}" in result.stdout
+
+
+def test_buttons_are_pressed_by_number_or_label_and_staff_side_is_shown(
+    tmp_path: Path,
+) -> None:
+    script = "/start\n5\nдо меню\n4\nЯк записатися на курси?\n@/help\n"
+    result = run_bot("console", env=console_env(tmp_path), stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "вул. Потьомкінська, 143а" in out  # 5 pressed Контакти
+    assert out.count(texts.MENU) == 1  # "до меню" typed as a label
+    assert texts.ASK_PROMPT in out
+    assert "[бібліотекарі #" in out and "Як записатися на курси?" in out
+    assert texts.ASK_ACCEPTED in out
+
+
+def test_without_tokens_run_starts_the_console_and_says_how_to_connect(
+    tmp_path: Path,
+) -> None:
+    result = run_bot(env=console_env(tmp_path), stdin="/start\n")
+    assert result.returncode == 0
+    assert "TELEGRAM_BOT_TOKEN" in result.stderr
+    assert "Вітаю!" in result.stdout

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+
+
+def test_defaults_match_the_house_plan() -> None:
+    settings = Settings(_env_file=None)
+    assert settings.telegram_api_url == "https://api.telegram.org"
+    assert settings.telegram_mode == "polling"
+    assert settings.webhook_host == "127.0.0.1" and settings.webhook_port == 8080
+    assert settings.database_path == Path("data/reception.sqlite3")
+    assert settings.timezone == "Europe/Kyiv"
+    assert not settings.telegram_enabled
+
+
+def test_each_bad_setting_is_one_readable_line_without_traceback(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "TELEGRAM_MODE": "carrier-pigeon",
+        "WEBHOOK_PORT": "99999",
+        "TIMEZONE": "Europe/Mykolaiv",
+        "TELEGRAM_BOT_TOKEN": "not-a-token-secret-value",
+    }
+    result = run_bot("check-settings", env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 4
+    assert any(line.startswith("Invalid setting TELEGRAM_MODE:") for line in lines)
+    assert any(line.startswith("Invalid setting WEBHOOK_PORT:") for line in lines)
+    assert any(line.startswith("Invalid setting TIMEZONE:") for line in lines)
+    assert any(line.startswith("Invalid setting TELEGRAM_BOT_TOKEN:") for line in lines)
+    assert "Traceback" not in result.stderr
+    assert "not-a-token-secret-value" not in result.stderr + result.stdout
+
+
+def test_help_lists_every_subcommand() -> None:
+    result = run_bot("--help", env={"PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0
+    for command in ("run", "console", "check-settings"):
+        assert command in result.stdout

@@ -1,0 +1,160 @@
+"""A conversation with the real core, the real database and outbox, and a collecting channel.
+
+Tests read like a chat: `await chat.say("/start")`, `await chat.press("Контакти")`.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.delivery import Delivery
+from handlers.context import Services
+from handlers.core import Core, build_router
+from handlers.messages import Address, Button, Event, Reply
+from storage.db import Database
+
+STAFF_CHAT = "-100500"
+TEST_CHANNEL = "test"
+
+
+class FakeClock:
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Sent:
+    chat_id: str
+    reply: Reply
+    message_id: str
+
+    @property
+    def text(self) -> str:
+        return self.reply.text
+
+    @property
+    def labels(self) -> list[str]:
+        return [b.label for row in self.reply.buttons for b in row]
+
+
+@dataclass
+class CollectingSender:
+    sent: list[Sent] = field(default_factory=list)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        message_id = str(next(self.ids))
+        self.sent.append(Sent(chat_id, reply, message_id))
+        return message_id
+
+
+class Chat:
+    """One citizen talking to the bot; `staff_*` methods act in the librarians' chat."""
+
+    def __init__(
+        self,
+        core: Core,
+        delivery: Delivery,
+        sender: CollectingSender,
+        user_id: str = "1001",
+        name: str = "Олена",
+    ) -> None:
+        self.core = core
+        self.delivery = delivery
+        self.sender = sender
+        self.user_id = user_id
+        self.name = name
+        self.updates = itertools.count(1)
+
+    @property
+    def chat_id(self) -> str:
+        return self.user_id
+
+    async def _run(self, event: Event) -> list[Sent]:
+        before = len(self.sender.sent)
+        await self.core.handle(event)
+        await self.delivery.flush()
+        return self.sender.sent[before:]
+
+    async def send(self, **fields: object) -> list[Sent]:
+        event = Event(TEST_CHANNEL, self.user_id, self.chat_id, display_name=self.name, **fields)  # type: ignore[arg-type]
+        return await self._run(event)
+
+    async def say(self, text: str) -> list[Sent]:
+        return await self.send(text=text)
+
+    async def press(self, label: str) -> list[Sent]:
+        """Press the most recent button in this chat whose label contains `label`."""
+        return await self.send(payload=self.button(label).payload)
+
+    def button(self, label: str) -> Button:
+        for sent in reversed(self.sender.sent):
+            if sent.chat_id != self.chat_id:
+                continue
+            for row in sent.reply.buttons:
+                for button in row:
+                    if label.casefold() in button.label.casefold():
+                        return button
+        raise AssertionError(f"no button {label!r} in {self.chat_id}")
+
+    def last(self) -> Sent:
+        return [s for s in self.sender.sent if s.chat_id == self.chat_id][-1]
+
+    async def staff_say(
+        self,
+        text: str,
+        *,
+        user_id: str = "9001",
+        reply_to: str | None = None,
+        is_staff: bool = True,
+    ) -> list[Sent]:
+        return await self._run(
+            Event(
+                TEST_CHANNEL,
+                user_id,
+                STAFF_CHAT,
+                display_name="Бібліотекарка Ірина",
+                text=text,
+                reply_to=reply_to,
+                from_staff_chat=True,
+                is_staff=is_staff,
+            )
+        )
+
+    async def staff_press(
+        self, payload: str, *, user_id: str = "9001", is_staff: bool = True
+    ) -> list[Sent]:
+        return await self._run(
+            Event(
+                TEST_CHANNEL,
+                user_id,
+                STAFF_CHAT,
+                display_name="Бібліотекарка Ірина",
+                payload=payload,
+                from_staff_chat=True,
+                is_staff=is_staff,
+            )
+        )
+
+
+def make_core(db: Database, clock: FakeClock) -> tuple[Core, Delivery, CollectingSender]:
+    sender = CollectingSender()
+    delivery = Delivery(db, {TEST_CHANNEL: sender}, clock)
+    services = Services(clock=clock, timezone=ZoneInfo("Europe/Kyiv"))
+    core = Core(
+        db,
+        services,
+        build_router(),
+        staff=Address(TEST_CHANNEL, STAFF_CHAT),
+        on_queued=delivery.wake,
+    )
+    return core, delivery, sender
