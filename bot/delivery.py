@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Literal, Protocol
 
 from handlers.messages import Reply
 from storage.db import Database
@@ -22,6 +22,8 @@ from storage.outbox import OutboxItem, OutboxRepo
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
+
+Outcome = Literal["sent", "later", "failed"]
 
 
 class Sender(Protocol):
@@ -86,20 +88,20 @@ class Delivery:
                     if chat in blocked or not item.is_due:
                         blocked.add(chat)  # keep later replies to this chat behind it
                         continue
-                    ok = await self._deliver(item)
+                    outcome = await self._deliver(item)
                     progressed = True
-                    if ok:
+                    if outcome == "sent":
                         sent += 1
-                    else:
+                    elif outcome == "later":
                         blocked.add(chat)
                 if not progressed or len(items) < 100:
                     return sent
 
-    async def _deliver(self, item: OutboxItem) -> bool:
+    async def _deliver(self, item: OutboxItem) -> Outcome:
         sender = self.senders.get(item.channel)
         if sender is None:
             await self._fail(item, f"no such channel: {item.channel}")
-            return False
+            return "failed"
         reply = Reply.from_json(json.loads(item.reply))
         try:
             external_id = await sender.send(item.chat_id, reply)
@@ -107,23 +109,23 @@ class Delivery:
             return await self._deliver_later(item, exc)
         except Undeliverable as exc:
             await self._fail(item, str(exc))
-            return False
+            return "failed"
         except Exception as exc:  # a bug or an unforeseen error: back off, keep the loop alive
             log.exception("delivery error: item=%d", item.id)
             return await self._deliver_later(item, RetryLater(backoff(item.attempts), repr(exc)))
         async with self.db.transaction() as conn:
             await self.outbox.mark_sent(conn, item.id, external_id, self.clock())
-        return True
+        return "sent"
 
-    async def _deliver_later(self, item: OutboxItem, exc: RetryLater) -> bool:
+    async def _deliver_later(self, item: OutboxItem, exc: RetryLater) -> Outcome:
         if item.attempts + 1 >= MAX_ATTEMPTS:
             await self._fail(item, str(exc))
-            return False
+            return "failed"
         not_before = self.clock() + timedelta(seconds=exc.seconds)
         async with self.db.transaction() as conn:
             await self.outbox.postpone(conn, item.id, not_before, str(exc))
         log.warning("delivery postponed %.0fs: item=%d (%s)", exc.seconds, item.id, exc)
-        return False
+        return "later"
 
     async def _fail(self, item: OutboxItem, error: str) -> None:
         async with self.db.transaction() as conn:

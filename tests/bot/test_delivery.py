@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from bot.delivery import Delivery, RetryLater, Undeliverable
+from handlers.messages import Reply
+from storage.db import Database
+from storage.outbox import OutboxRepo
+from tests.harness import FakeClock
+
+
+class FlakySender:
+    """Fails as told per chat, records what got through."""
+
+    def __init__(self) -> None:
+        self.delivered: list[tuple[str, str]] = []
+        self.failures: dict[str, list[Exception]] = {}
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        pending = self.failures.get(chat_id)
+        if pending:
+            raise pending.pop(0)
+        self.delivered.append((chat_id, reply.text))
+        return str(len(self.delivered))
+
+
+async def queue(db: Database, chat_id: str, text: str, now: datetime) -> None:
+    async with db.transaction() as conn:
+        await OutboxRepo().add(
+            conn,
+            channel="t",
+            chat_id=chat_id,
+            ref=None,
+            now=now,
+            reply=json.dumps(Reply(text).to_json()),
+        )
+
+
+async def test_flood_control_postpones_and_keeps_the_order_per_chat(
+    db: Database, clock: FakeClock
+) -> None:
+    sender = FlakySender()
+    sender.failures["A"] = [RetryLater(30, "flood control")]
+    delivery = Delivery(db, {"t": sender}, clock)
+    for text in ("a1", "a2"):
+        await queue(db, "A", text, clock())
+    await queue(db, "B", "b1", clock())
+
+    await delivery.flush()
+    assert sender.delivered == [("B", "b1")]  # a2 waits behind a1, B is not held up
+
+    clock.advance(seconds=29)
+    await delivery.flush()
+    assert sender.delivered == [("B", "b1")]
+
+    clock.advance(seconds=2)
+    await delivery.flush()
+    assert sender.delivered == [("B", "b1"), ("A", "a1"), ("A", "a2")]
+    await delivery.flush()
+    assert len(sender.delivered) == 3  # nothing is sent twice
+
+
+async def test_an_unreachable_chat_is_marked_failed_and_reported(
+    db: Database, clock: FakeClock
+) -> None:
+    sender = FlakySender()
+    sender.failures["A"] = [Undeliverable("Forbidden: bot was blocked by the user")]
+    failed: list[str] = []
+    delivery = Delivery(
+        db, {"t": sender}, clock, on_failed=lambda item, error: failed.append(error)
+    )
+    await queue(db, "A", "a1", clock())
+    await queue(db, "A", "a2", clock())
+    await delivery.flush()
+    assert failed == ["Forbidden: bot was blocked by the user"]
+    assert sender.delivered == [("A", "a2")]
+
+
+async def test_messages_queued_before_a_crash_are_sent_after_restart(
+    db: Database, clock: FakeClock
+) -> None:
+    await queue(db, "A", "не загубиться", clock())
+    path = db.path
+    await db.close()
+    reopened = await Database.open(path)
+    try:
+        sender = FlakySender()
+        await Delivery(reopened, {"t": sender}, clock).flush()
+        assert sender.delivered == [("A", "не загубиться")]
+    finally:
+        await reopened.close()
