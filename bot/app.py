@@ -18,6 +18,7 @@ from bot.channels.console import ConsoleChannel
 from bot.channels.telegram import CHANNEL as TELEGRAM
 from bot.channels.telegram import TelegramChannel
 from bot.delivery import Delivery, Sender
+from bot.scheduler import start_scheduler
 from bot.settings import Settings
 from handlers.context import Services
 from handlers.core import Core, build_router
@@ -48,7 +49,11 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
         senders: dict[str, Sender] = {}
         delivery = Delivery(db, senders, utc_now)
         core = Core(db, services, build_router(), staff=staff, on_queued=delivery.wake)
-        yield App(settings, db, core, delivery)
+        scheduler = start_scheduler(core, settings.tz)
+        try:
+            yield App(settings, db, core, delivery)
+        finally:
+            scheduler.shutdown(wait=False)
     finally:
         await db.close()
 

@@ -36,53 +36,14 @@ class Outgoing:
     reply: Reply
 
 
-class Context:
-    """One event being handled, inside one database transaction.
+class Scope:
+    """Work inside one database transaction: messages queued here are committed with it."""
 
-    Replies collected here are queued in the outbox in that same transaction, together with
-    the dialog state: either all of it happens or none.
-    """
-
-    def __init__(
-        self,
-        event: Event,
-        user: User,
-        conn: Connection,
-        services: Services,
-        step: str | None,
-        data: dict[str, Any],
-    ) -> None:
-        self.event = event
-        self.user = user
+    def __init__(self, conn: Connection, services: Services) -> None:
         self.conn = conn
         self.services = services
-        self.step = step
-        self.data = data
         self.now = services.clock()
         self.outgoing: list[Outgoing] = []
-
-    @property
-    def here(self) -> Address:
-        return Address(self.event.channel, self.event.chat_id)
-
-    def say(
-        self,
-        text: str,
-        buttons: Iterable[Iterable[Button]] = (),
-        *,
-        request_contact: bool = False,
-        attachments: tuple[Attachment, ...] = (),
-        ref: str | None = None,
-    ) -> None:
-        """Reply in the chat the event came from."""
-        self.send(
-            self.here,
-            text,
-            buttons,
-            request_contact=request_contact,
-            attachments=attachments,
-            ref=ref,
-        )
 
     def to_staff(
         self,
@@ -108,6 +69,52 @@ class Context:
         reply = Reply(text, rows, request_contact, attachments, ref=ref)
         self.outgoing.append(Outgoing(to, reply))
 
+
+class Context(Scope):
+    """One event being handled, inside one database transaction.
+
+    Replies collected here are queued in the outbox in that same transaction, together with
+    the dialog state: either all of it happens or none.
+    """
+
+    def __init__(
+        self,
+        event: Event,
+        user: User,
+        conn: Connection,
+        services: Services,
+        step: str | None,
+        data: dict[str, Any],
+    ) -> None:
+        super().__init__(conn, services)
+        self.event = event
+        self.user = user
+        self.step = step
+        self.data = data
+
+    @property
+    def here(self) -> Address:
+        return Address(self.event.channel, self.event.chat_id)
+
+    def say(
+        self,
+        text: str,
+        buttons: Iterable[Iterable[Button]] = (),
+        *,
+        request_contact: bool = False,
+        attachments: tuple[Attachment, ...] = (),
+        ref: str | None = None,
+    ) -> None:
+        """Reply in the chat the event came from."""
+        self.send(
+            self.here,
+            text,
+            buttons,
+            request_contact=request_contact,
+            attachments=attachments,
+            ref=ref,
+        )
+
     def goto(self, step: str, **data: Any) -> None:
         """Move the dialog to `step`, merging `data` into its scratchpad."""
         self.step = step
@@ -122,6 +129,19 @@ class Context:
 Handler = Callable[[Context], Awaitable[None]]
 
 
+@dataclass(frozen=True)
+class Job:
+    """A scheduled task: `run` gets a Scope; `cron` holds APScheduler cron fields, in the
+    bot's time zone, e.g. {"day_of_week": "mon-fri", "hour": 9}.
+
+    Jobs must be safe to run late or twice: they look at the database for what is due.
+    """
+
+    name: str
+    run: Callable[[Scope], Awaitable[None]]
+    cron: dict[str, str | int]
+
+
 @dataclass
 class Router:
     """Tables from what came in to the handler that takes it.
@@ -131,6 +151,7 @@ class Router:
       `staff_payloads`: the same for buttons pressed in the staff chat (by staff only).
     - `steps`: the dialog step a citizen is in → the handler of their next message.
     - `fallback`: free text outside any dialog.
+    - `jobs`: what the scheduler runs.
     """
 
     commands: dict[str, Handler] = field(default_factory=dict)
@@ -140,6 +161,7 @@ class Router:
     steps: dict[str, Handler] = field(default_factory=dict)
     staff_replies: Handler | None = None
     fallback: Handler | None = None
+    jobs: list[Job] = field(default_factory=list)
 
     def step_handler(self, step: str) -> Handler | None:
         """Steps are named `feature.step`; a feature may register just `feature.*`."""

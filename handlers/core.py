@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable
 
 from handlers import menu, queue, texts
-from handlers.context import Context, Outgoing, Router, Services
+from handlers.context import Context, Job, Outgoing, Router, Scope, Services
 from handlers.messages import STAFF, Address, Event, Reply
 from storage.db import Connection, Database
 
@@ -105,6 +105,21 @@ class Core:
             ctx.step,
             len(queued),
         )
+        return queued
+
+    async def run_job(self, job: Job) -> list[Outgoing]:
+        """Run a scheduled job in one transaction and queue what it sends."""
+        try:
+            async with self.db.transaction() as conn:
+                scope = Scope(conn, self.services)
+                await job.run(scope)
+                queued = await self._queue(conn, scope.outgoing)
+        except Exception:
+            log.exception("job %s failed", job.name)
+            return []
+        log.info("job done: %s messages=%d", job.name, len(queued))
+        if queued:
+            self.on_queued()
         return queued
 
     async def _route(self, ctx: Context) -> None:
