@@ -91,6 +91,8 @@ class Context(Scope):
         self.user = user
         self.step = step
         self.data = data
+        # For a reply in the staff chat: the `ref` of the bot message replied to.
+        self.reply_ref: str | None = None
 
     @property
     def here(self) -> Address:
@@ -150,6 +152,8 @@ class Router:
     - `payloads`: a pressed button's payload, by its prefix before the first `:`;
       `staff_payloads`: the same for buttons pressed in the staff chat (by staff only).
     - `steps`: the dialog step a citizen is in → the handler of their next message.
+    - `staff_replies`: a librarian's reply to one of the bot's staff-chat messages, by the
+      prefix of that message's `ref` (set on the Reply; e.g. `ticket:12` → `ticket`).
     - `fallback`: free text outside any dialog.
     - `jobs`: what the scheduler runs.
     """
@@ -159,7 +163,7 @@ class Router:
     payloads: dict[str, Handler] = field(default_factory=dict)
     staff_payloads: dict[str, Handler] = field(default_factory=dict)
     steps: dict[str, Handler] = field(default_factory=dict)
-    staff_replies: Handler | None = None
+    staff_replies: dict[str, Handler] = field(default_factory=dict)
     fallback: Handler | None = None
     jobs: list[Job] = field(default_factory=list)
 

@@ -183,12 +183,18 @@ class Core:
             if handler is not None:
                 await handler(ctx)
             return
+        if event.reply_to:
+            ref = await self.services.outbox.find_ref(
+                ctx.conn, event.channel, event.chat_id, event.reply_to
+            )
+            handler = router.staff_replies.get(ref.split(":", 1)[0]) if ref else None
+            if handler is not None:
+                ctx.reply_ref = ref
+                await handler(ctx)
+                return
         step_handler = router.step_handler(ctx.step) if ctx.step else None
         if step_handler is not None:
             await step_handler(ctx)
-            return
-        if event.reply_to and router.staff_replies is not None:
-            await router.staff_replies(ctx)
         # Anything else is librarians talking among themselves: not ours to answer.
 
     async def _queue(self, conn: Connection, outgoing: list[Outgoing]) -> list[Outgoing]:

@@ -175,7 +175,8 @@ class TelegramChannel:
         event = self._event(message, event_update, in_staff_chat)
         if event is None:
             return
-        if in_staff_chat:
+        if in_staff_chat or event.command:
+            # Staff commands also work in a librarian's private chat with the bot.
             event = replace(event, is_staff=await self.is_staff(message.from_user.id))
         await self.handle(event)
 
