@@ -11,12 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TextIO
 
-from aiohttp import web
-
 from bot.channels.console import STAFF_ADDRESS as CONSOLE_STAFF
 from bot.channels.console import ConsoleChannel
-from bot.channels.telegram import CHANNEL as TELEGRAM
-from bot.channels.telegram import TelegramChannel
 from bot.delivery import Delivery, Sender
 from bot.scheduler import start_scheduler
 from bot.settings import Settings
@@ -69,15 +65,23 @@ async def run_console(
         await app.delivery.flush()
 
 
-async def run_telegram(settings: Settings) -> None:
+async def run_telegram(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGTERM/SIGINT, or until `stop` is set when the caller passes one."""
+    # Imported here: aiogram takes seconds to import, and the console does not need it.
+    from aiohttp import web
+
+    from bot.channels.telegram import CHANNEL as TELEGRAM
+    from bot.channels.telegram import TelegramChannel
+
     staff = Address(TELEGRAM, str(settings.staff_chat_id)) if settings.staff_chat_id else None
     if staff is None:
         log.warning("STAFF_CHAT_ID is not set: questions for librarians cannot be delivered")
     async with assemble(settings, staff=staff) as app:
         telegram = TelegramChannel(settings, app.core.handle)
         app.delivery.senders[TELEGRAM] = telegram.sender
-        stop = asyncio.Event()
-        _on_signals(stop.set)
+        if stop is None:
+            stop = asyncio.Event()
+            _on_signals(stop.set)
         delivering = asyncio.create_task(app.delivery.run(), name="delivery")
         runner: web.AppRunner | None = None
         try:

@@ -1,0 +1,225 @@
+"""The real aiogram stack against the fake Bot API server, over loopback HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot.app import run_telegram
+from bot.settings import Settings
+from handlers import texts
+from tests.fakes import ApiCall, FakeTelegramServer
+
+ROOT = Path(__file__).resolve().parents[2]
+STAFF_CHAT_ID = -1001234
+CITIZEN = 1001
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegramServer]:
+    async with FakeTelegramServer() as server:
+        yield server
+
+
+def settings_for(tg: FakeTelegramServer, tmp_path: Path, **extra: object) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        telegram_bot_token=tg.token,
+        telegram_api_url=tg.base_url,
+        staff_chat_id=STAFF_CHAT_ID,
+        database_path=tmp_path / "reception.sqlite3",
+        **extra,
+    )
+
+
+@contextlib.asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    task = asyncio.create_task(run_telegram(settings, stop))
+    try:
+        yield
+    finally:
+        stop.set()
+        await asyncio.wait_for(task, 10)
+
+
+def shown(call: ApiCall) -> str:
+    """The text as the person sees it: Telegram has turned the HTML into formatting."""
+    return str(call.result["text"]) if call.ok and isinstance(call.result, dict) else ""
+
+
+def to_chat(chat_id: int, starting: str = "") -> Callable[[ApiCall], bool]:
+    def match(call: ApiCall) -> bool:
+        return call.chat_id == chat_id and shown(call).startswith(starting)
+
+    return match
+
+
+def labels(call: ApiCall) -> list[str]:
+    markup = call.params["reply_markup"]
+    return [button["text"] for row in markup["inline_keyboard"] for button in row]
+
+
+async def test_start_shows_the_menu_as_an_inline_keyboard_and_commands_are_set(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    async with running(settings_for(tg, tmp_path)):
+        tg.send_text("/start")
+        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        assert labels(greeting) == [
+            texts.BTN_REFERENCE,
+            texts.BTN_APPEAL,
+            texts.BTN_TRAINING,
+            texts.BTN_LIBRARIAN,
+            texts.BTN_CONTACTS,
+        ]
+        commands = (await tg.wait_for("setMyCommands")).params["commands"]
+        assert [c["command"] for c in commands] == ["start", "menu", "help", "cancel"]
+
+        tg.press_button("contacts", message_id=greeting.result["message_id"])
+        await tg.wait_for("answerCallbackQuery")
+        contacts = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Центральна бібліотека"))
+        assert "вул. Потьомкінська, 143а" in shown(contacts)
+        assert contacts.params["parse_mode"] == "HTML"
+
+
+async def test_sticker_and_voice_get_a_friendly_reply(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    async with running(settings_for(tg, tmp_path)):
+        tg.send_sticker()
+        reply = await tg.wait_for("sendMessage", to_chat(CITIZEN))
+        assert "стікери" in shown(reply)
+        tg.send_voice()
+        reply = await tg.wait_for("sendMessage", to_chat(CITIZEN))
+        assert "голосові повідомлення" in shown(reply)
+
+
+async def test_citizen_text_with_markup_characters_is_escaped(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    async with running(settings_for(tg, tmp_path)):
+        tg.send_text("/start")
+        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        tg.press_button("ask", message_id=greeting.result["message_id"])
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+        tg.send_text("Чи <b>правда</b>, що 2 < 3 & 4 > 1?")
+        card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID))
+        # The fake refuses malformed HTML, so arriving at all proves escaping; the text
+        # shown to librarians is exactly what the citizen typed.
+        assert "Чи <b>правда</b>, що 2 < 3 & 4 > 1?" in shown(card)
+
+
+async def test_an_update_sent_while_the_bot_was_down_is_handled_after_restart(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    settings = settings_for(tg, tmp_path)
+    async with running(settings):
+        tg.send_text("/start")
+        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        tg.press_button("ask", message_id=greeting.result["message_id"])
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+
+    tg.send_text("Коли відкриється філія на Соляних?")  # nobody is polling now
+    async with running(settings):
+        card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID))
+        assert "Коли відкриється філія на Соляних?" in shown(card)
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_ACCEPTED[:20]))
+    assert tg.pending_updates == []
+
+
+async def test_flood_control_delays_a_reply_but_does_not_lose_it(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    tg.fail_next("sendMessage", retry_after=1)
+    async with running(settings_for(tg, tmp_path)):
+        tg.send_text("/help")
+        reply = await tg.wait_for("sendMessage", lambda c: c.ok and c.chat_id == CITIZEN)
+        assert "/cancel" in shown(reply)
+
+
+async def test_webhook_checks_the_secret_token(tg: FakeTelegramServer, tmp_path: Path) -> None:
+    settings = settings_for(
+        tg,
+        tmp_path,
+        telegram_mode="webhook",
+        webhook_base_url="http://127.0.0.1:18443",
+        webhook_port=18443,
+        webhook_secret="s3cret-token",
+    )
+    async with running(settings):
+        hook = await tg.wait_for("setWebhook")
+        assert hook.params["url"] == "http://127.0.0.1:18443/telegram/webhook"
+        assert hook.params["secret_token"] == "s3cret-token"
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": CITIZEN, "type": "private"},
+                "from": {"id": CITIZEN, "is_bot": False, "first_name": "Олена"},
+                "text": "/start",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }
+        async with aiohttp.ClientSession() as http:
+            url = hook.params["url"]
+            bad = {"X-Telegram-Bot-Api-Secret-Token": "wrong"}
+            async with http.post(url, json=update, headers=bad) as response:
+                assert response.status == 401
+            good = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-token"}
+            async with http.post(url, json=update, headers=good) as response:
+                assert response.status == 200
+        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        assert len([c for c in tg.calls if c.method == "sendMessage"]) == 1
+        assert labels(greeting)[0] == texts.BTN_REFERENCE
+
+
+async def test_kill_9_mid_dialog_then_restart_continues_the_dialog(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_URL": tg.base_url,
+        "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
+        "DATABASE_PATH": str(tmp_path / "reception.sqlite3"),
+    }
+
+    def start() -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    bot = start()
+    try:
+        tg.send_text("/start")
+        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"), timeout=30)
+        tg.press_button("ask", message_id=greeting.result["message_id"])
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+    finally:
+        bot.send_signal(signal.SIGKILL)
+        await asyncio.to_thread(bot.wait)
+
+    bot = start()
+    try:
+        tg.send_text("Як отримати читацький квиток?")
+        card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID), timeout=30)
+        assert "Як отримати читацький квиток?" in shown(card)
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        # Waiting in a thread: the fake server in this loop must keep answering meanwhile.
+        assert await asyncio.to_thread(bot.wait, 15) == 0
