@@ -1,0 +1,287 @@
+"""Words to lemmas: Ukrainian and Russian morphology plus the synonym and bilingual lists.
+
+The word lists live in `knowledge_base/data/` so librarians and developers can
+extend them without touching code:
+- `stopwords.txt` — greetings, fillers and function words in both languages;
+- `fillers.txt` — greeting and politeness phrases cut before searching;
+- `context_words.txt` — family, people and time words that rarely name a subject;
+- `synonyms.txt`, `ru_uk.txt` — lines `canonical Ukrainian = variant, variant`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pymorphy3
+from pymorphy3.tagset import OpencorporaTag
+
+from knowledge_base.text import skeleton, tokens
+
+DATA_DIR = Path(__file__).parent / "data"
+LEXICON_FILES = ("synonyms.txt", "ru_uk.txt")
+# One-letter words that can legitimately stand alone inside glued text («вцнап»).
+SHORT_WORDS = frozenset(["в", "у", "з", "с", "к", "и", "і", "й", "а", "о"])
+
+Lemmas = frozenset[str]
+# Parts of speech that never name a subject (OpenCorpora tags, used by both dictionaries).
+FUNCTION_POS = frozenset({"NPRO", "NUMR", "PREP", "CONJ", "PRCL", "INTJ", "PRED"})
+
+
+@functools.cache
+def morph_analyzer(lang: str) -> pymorphy3.MorphAnalyzer:
+    """The dictionaries take a while to open and are read-only, so one per process is enough."""
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A word or phrase (as lemma sets per word) and the Ukrainian lemmas it stands for."""
+
+    variant: tuple[Lemmas, ...]
+    canonical: tuple[Lemmas, ...]
+    skeletons: tuple[frozenset[str], ...]
+
+
+class Analyzer:
+    """Lemmatises words in both languages and rewrites colloquial or Russian words.
+
+    Holds per-word caches; reads are safe from several threads because the
+    caches only ever gain entries that are the same whoever computes them.
+    """
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self._uk = morph_analyzer("uk")
+        self._ru = morph_analyzer("ru")
+        self._lemma_cache: dict[str, Lemmas] = {}
+        self._known_cache: dict[str, bool] = {}
+        self._noun_cache: dict[str, bool] = {}
+        self._rule_cache: dict[str, tuple[Rule, ...]] = {}
+        self._function_cache: dict[str, bool] = {}
+        self._skeleton_cache: dict[str, frozenset[str]] = {}
+        self.stopwords = self._load_stopwords(data_dir / "stopwords.txt")
+        self._fillers = _phrase_pattern(_data_lines(data_dir / "fillers.txt"))
+        self.context_words = self._load_stopwords(data_dir / "context_words.txt")
+        self.rules_by_key: dict[str, list[Rule]] = {}
+        for name in LEXICON_FILES:
+            self._load_rules(data_dir / name)
+
+    def strip_fillers(self, normalised_text: str) -> str:
+        return self._fillers.sub(" ", normalised_text) if self._fillers else normalised_text
+
+    def is_known(self, word: str) -> bool:
+        known = self._known_cache.get(word)
+        if known is None:
+            known = self._uk.word_is_known(word) or self._ru.word_is_known(word)
+            self._known_cache[word] = known
+        return known
+
+    def is_noun(self, word: str) -> bool:
+        """Whether a dictionary reads the word as a noun: nouns name a subject, verbs rarely do."""
+        noun = self._noun_cache.get(word)
+        if noun is None:
+            noun = any(
+                analyzer.word_is_known(word) and _common_noun(analyzer.parse(word)[0].tag)
+                for analyzer in (self._uk, self._ru)
+            )
+            self._noun_cache[word] = noun
+        return noun
+
+    def lemmas(self, word: str) -> Lemmas:
+        cached = self._lemma_cache.get(word)
+        if cached is None:
+            cached = self._compute_lemmas(word)
+            self._lemma_cache[word] = cached
+        return cached
+
+    def is_stopword(self, word: str) -> bool:
+        if word in self.stopwords:
+            return True
+        lemmas = self.lemmas(word)
+        return (bool(lemmas) and lemmas <= self.stopwords) or self._is_function_word(word)
+
+    def is_context_word(self, word: str) -> bool:
+        """Family, people and time words: they tell the asker's story, not the subject."""
+        return bool(self.lemmas(word) & self.context_words)
+
+    def _is_function_word(self, word: str) -> bool:
+        """Pronouns, numerals, prepositions and particles by the dictionaries' own tags."""
+        cached = self._function_cache.get(word)
+        if cached is None:
+            tags = [
+                analyzer.parse(word)[0].tag.POS
+                for analyzer in (self._uk, self._ru)
+                if analyzer.word_is_known(word)
+            ]
+            cached = bool(tags) and all(tag in FUNCTION_POS for tag in tags)
+            self._function_cache[word] = cached
+        return cached
+
+    def apply_rules(self, words: Sequence[str]) -> list[tuple[tuple[Lemmas, ...], int]]:
+        """Groups the words: each rule's variant becomes its canonical words, others stay.
+
+        Returns (lemma sets, how many input words the group replaces); a group
+        from a rule counts as one concept however many words it has.
+        """
+        out: list[tuple[tuple[Lemmas, ...], int]] = []
+        index = 0
+        while index < len(words):
+            rule = self._longest_rule(words, index)
+            if rule is None:
+                out.append(((self.lemmas(words[index]),), 0))
+                index += 1
+                continue
+            out.append((rule.canonical, len(rule.variant)))
+            index += len(rule.variant)
+        return out
+
+    def index_terms(self, words: Sequence[str]) -> set[str]:
+        """Every lemma of an article's words plus the canonical words of every rule they match.
+
+        Unlike a question, an article keeps all readings, so overlapping rules
+        simply add their words and no longest match is needed.
+        """
+        # The hot loop of indexing: set operations in C over cached per-word entries.
+        unique = set(words)
+        for word in unique.difference(self._lemma_cache):
+            self.lemmas(word)
+        for word in unique.difference(self._rule_cache):
+            self._rules_starting_with(word)
+        terms: set[str] = set().union(*[self._lemma_cache[word] for word in unique])
+        starters = [word for word in unique if self._rule_cache[word]]
+        phrase_starters: set[str] = set()
+        for word in starters:
+            for rule in self._rule_cache[word]:
+                if len(rule.variant) == 1:
+                    terms.update(*rule.canonical)
+                else:
+                    phrase_starters.add(word)
+        if phrase_starters:
+            for index, word in enumerate(words):
+                if word in phrase_starters:
+                    for rule in self._rule_cache[word]:
+                        if len(rule.variant) > 1 and self._matches(rule, words, index):
+                            terms.update(*rule.canonical)
+        return terms
+
+    def _longest_rule(self, words: Sequence[str], index: int) -> Rule | None:
+        best: Rule | None = None
+        for rule in self._rules_starting_with(words[index]):
+            size = len(rule.variant)
+            if best is not None and size <= len(best.variant):
+                continue
+            if size == 1 or self._matches(rule, words, index):
+                best = rule
+        return best
+
+    def _rules_starting_with(self, word: str) -> tuple[Rule, ...]:
+        """Dictionary words match rules by lemma; unknown (surzhyk, misspelt) words by skeleton.
+
+        A skeleton match for a dictionary word would confuse different words
+        that happen to share consonants («мати» and «мать»).
+        """
+        cached = self._rule_cache.get(word)
+        if cached is None:
+            keys = set(self.lemmas(word))
+            if not self.is_known(word):
+                keys |= self._skeletons(word)
+            found = {id(rule): rule for key in keys for rule in self.rules_by_key.get(key, ())}
+            cached = tuple(found.values())
+            self._rule_cache[word] = cached
+        return cached
+
+    def _matches(self, rule: Rule, words: Sequence[str], index: int) -> bool:
+        if index + len(rule.variant) > len(words):
+            return False
+        for offset in range(1, len(rule.variant)):
+            word = words[index + offset]
+            if not rule.variant[offset] & self.lemmas(word) and not (
+                rule.skeletons[offset] & self._skeletons(word)
+            ):
+                return False
+        return True
+
+    def _skeletons(self, word: str) -> frozenset[str]:
+        cached = self._skeleton_cache.get(word)
+        if cached is None:
+            cached = frozenset(skeleton(lemma) for lemma in self.lemmas(word))
+            self._skeleton_cache[word] = cached
+        return cached
+
+    def _compute_lemmas(self, word: str) -> Lemmas:
+        found: set[str] = set()
+        if self._uk.word_is_known(word):
+            found.update(parse.normal_form for parse in self._uk.parse(word))
+        if self._ru.word_is_known(word):
+            found.update(parse.normal_form.replace("ё", "е") for parse in self._ru.parse(word))
+        if not found:
+            # An unknown word (a typo, a name, surzhyk): keep it and the guessed lemma.
+            found = {word, self._uk.parse(word)[0].normal_form}
+        return frozenset(found)
+
+    def _load_stopwords(self, path: Path) -> frozenset[str]:
+        words: set[str] = set()
+        for line in _data_lines(path):
+            for word in line.split():
+                words.add(word)
+        lemmas = {lemma for word in words for lemma in self._plain_lemmas(word)}
+        return frozenset(words | lemmas)
+
+    def _plain_lemmas(self, word: str) -> Lemmas:
+        if self._uk.word_is_known(word) or self._ru.word_is_known(word):
+            return self._compute_lemmas(word)
+        return frozenset({word})
+
+    def _load_rules(self, path: Path) -> None:
+        for line in _data_lines(path):
+            canonical_text, _, variants_text = line.partition("=")
+            canonical = tuple(self._ukrainian_lemmas(word) for word in tokens(canonical_text))
+            if not canonical:
+                continue
+            for variant_text in variants_text.split(","):
+                words = tokens(variant_text)
+                if words:
+                    variant = tuple(self.lemmas(word) for word in words)
+                    if _same_words(variant, canonical):
+                        continue
+                    skeletons = tuple(self._skeletons(word) for word in words)
+                    self._add_rule(Rule(variant, canonical, skeletons))
+
+    def _ukrainian_lemmas(self, word: str) -> Lemmas:
+        if self._uk.word_is_known(word):
+            return frozenset(parse.normal_form for parse in self._uk.parse(word))
+        return self.lemmas(word)
+
+    def _add_rule(self, rule: Rule) -> None:
+        for key in rule.variant[0] | rule.skeletons[0]:
+            self.rules_by_key.setdefault(key, []).append(rule)
+
+
+def _same_words(variant: tuple[Lemmas, ...], canonical: tuple[Lemmas, ...]) -> bool:
+    """A variant spelled like its canonical words (listed for readers) needs no rule."""
+    if len(variant) != len(canonical):
+        return False
+    return all(v & c for v, c in zip(variant, canonical, strict=True))
+
+
+def _common_noun(tag: OpencorporaTag) -> bool:
+    # Place and person names say where or who, not what the question is about.
+    return tag.POS == "NOUN" and not {"Geox", "Name", "Surn", "Patr"} & set(tag.grammemes)
+
+
+def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
+    ordered = sorted({phrase for phrase in phrases}, key=len, reverse=True)
+    if not ordered:
+        return None
+    alternatives = "|".join(re.escape(phrase) for phrase in ordered)
+    return re.compile(rf"(?<![\w'])(?:{alternatives})(?![\w'])")
+
+
+def _data_lines(path: Path) -> Iterable[str]:
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip().lower().replace("ё", "е").replace("’", "'")
+        if line:
+            yield line

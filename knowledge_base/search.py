@@ -1,0 +1,393 @@
+"""The search the bot calls: a question in, ranked articles and a decision out.
+
+How a question is scored against an article:
+1. The question is cleaned (fillers, look-alike letters, Latin transliteration,
+   glued words split against the known vocabulary) and turned into *slots*:
+   one per meaningful word, each a set of lemmas (Ukrainian and Russian
+   readings, with colloquial and Russian words rewritten to Ukrainian).
+2. A slot whose lemmas the knowledge base never uses is matched by spelling:
+   first a spelling-blind key (Russian vs Ukrainian letters), then a fuzzy
+   match that forgives typos. A slot that still matches nothing stays as
+   evidence that the question is about something the base does not cover.
+3. Coverage: the share of the question's weight (each slot weighted by how
+   rare its word is) that the article contains, counting a word in the title
+   or example questions fully and one only in the body partly.
+4. The score adds how closely the question's wording resembles the article's
+   example questions, character by character.
+5. The decision compares the best score and its lead over the second with
+   thresholds kept in `data/thresholds.toml`.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from knowledge_base.analysis import DATA_DIR, SHORT_WORDS, Analyzer
+from knowledge_base.loader import load_articles
+from knowledge_base.model import Article, LoadError
+from knowledge_base.text import is_latin, normalise, skeleton, tokens, transliterations
+
+Decision = Literal["answer", "suggest", "none"]
+THRESHOLDS_FILE = DATA_DIR / "thresholds.toml"
+SUGGESTIONS = 3
+# Articles fully scored per question, and what counts as a common word: one
+# found in more than a COMMON_DF_SHARE-th of the articles (never below the floor).
+SHORTLIST = 60
+RERANKED = 10
+# Shorter misspelt words have too many look-alikes to be guessed safely.
+FUZZY_MIN_LENGTH = 5
+COMMON_DF_FLOOR = 64
+COMMON_DF_SHARE = 8
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds and scoring weights, tuned on evaluation questions."""
+
+    answer: float
+    margin: float
+    suggest: float
+    title_weight: float
+    keyword_weight: float
+    body_weight: float
+    unknown_weight: float
+    unknown_noun_weight: float
+    wording_weight: float
+    fuzzy_cutoff: float
+    known_fuzzy_cutoff: float
+    known_fuzzy_length: int
+
+    @classmethod
+    def load(cls, path: Path = THRESHOLDS_FILE) -> Thresholds:
+        with path.open("rb") as file:
+            data = tomllib.load(file)
+        decision, scoring = data["decision"], data["scoring"]
+        return cls(
+            answer=float(decision["answer"]),
+            margin=float(decision["margin"]),
+            suggest=float(decision["suggest"]),
+            title_weight=float(scoring["title_weight"]),
+            keyword_weight=float(scoring["keyword_weight"]),
+            body_weight=float(scoring["body_weight"]),
+            unknown_weight=float(scoring["unknown_weight"]),
+            unknown_noun_weight=float(scoring["unknown_noun_weight"]),
+            wording_weight=float(scoring["wording_weight"]),
+            fuzzy_cutoff=float(scoring["fuzzy_cutoff"]),
+            known_fuzzy_cutoff=float(scoring["known_fuzzy_cutoff"]),
+            known_fuzzy_length=int(scoring["known_fuzzy_length"]),
+        )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    article: Article
+    score: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    decision: Decision
+    candidates: list[Candidate]
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """One meaningful word of a question: the index terms it may match, and how surely."""
+
+    terms: frozenset[str]
+    weight: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class _Document:
+    weights: dict[str, float]
+    phrasings: tuple[str, ...]
+
+
+class KnowledgeBase:
+    def __init__(
+        self,
+        articles: Sequence[Article],
+        thresholds: Thresholds,
+        analyzer: Analyzer,
+    ) -> None:
+        self.articles = list(articles)
+        self.thresholds = thresholds
+        self._analyzer = analyzer
+        self._by_id = {article.id: article for article in self.articles}
+        self._surfaces: set[str] = set()
+        self._documents = [self._index(article) for article in self.articles]
+        self._postings: dict[str, list[int]] = {}
+        for number, document in enumerate(self._documents):
+            for term in document.weights:
+                self._postings.setdefault(term, []).append(number)
+        self._idf = {term: self._idf_for(len(docs)) for term, docs in self._postings.items()}
+        self._skeletons: dict[str, set[str]] = {}
+        for term in self._postings:
+            self._skeletons.setdefault(skeleton(term), set()).add(term)
+        self._skeleton_keys = list(self._skeletons)
+        self._resolved: dict[str, tuple[frozenset[str], float]] = {}
+
+    @classmethod
+    def build(
+        cls,
+        articles: Sequence[Article],
+        thresholds: Thresholds | None = None,
+        analyzer: Analyzer | None = None,
+    ) -> KnowledgeBase:
+        return cls(articles, thresholds or Thresholds.load(), analyzer or Analyzer())
+
+    @classmethod
+    def load(cls, directory: Path) -> tuple[KnowledgeBase, list[LoadError]]:
+        result = load_articles(directory)
+        return cls.build(result.articles), result.errors
+
+    def get(self, article_id: str) -> Article | None:
+        return self._by_id.get(article_id)
+
+    def categories(self) -> dict[str, list[Article]]:
+        grouped: dict[str, list[Article]] = {}
+        for article in self.articles:
+            grouped.setdefault(article.category, []).append(article)
+        return {
+            category: sorted(grouped[category], key=lambda article: article.title.casefold())
+            for category in sorted(grouped, key=str.casefold)
+        }
+
+    def search(self, text: str, limit: int = 5) -> SearchResult:
+        slots = self._slots(text)
+        if not slots or not self._documents:
+            return SearchResult("none", [])
+        coverage = self._coverage(slots)
+        ranked = self._rerank(normalise(text), coverage)
+        candidates = [
+            Candidate(self.articles[number], score)
+            for number, score in ranked[: max(limit, SUGGESTIONS)]
+            if score > 0
+        ]
+        return SearchResult(self._decide(candidates), candidates[:limit])
+
+    # Indexing
+
+    def _index(self, article: Article) -> _Document:
+        t = self.thresholds
+        fields = sorted(
+            (
+                (t.body_weight, [article.body]),
+                (t.keyword_weight, list(article.keywords)),
+                (t.title_weight, [article.title, *article.questions]),
+            ),
+            key=lambda field: field[0],
+        )
+        # Lighter fields first, so a word's heaviest field is the one that stays.
+        weights: dict[str, float] = {}
+        for weight, texts in fields:
+            weights.update(dict.fromkeys(self._document_terms(texts), weight))
+        phrasings = tuple(normalise(text) for text in (article.title, *article.questions))
+        return _Document(weights, phrasings)
+
+    def _document_terms(self, texts: Iterable[str]) -> set[str]:
+        words = [word for text in texts for word in tokens(text)]
+        self._surfaces.update(words)
+        terms = self._analyzer.index_terms(words)
+        terms.difference_update(self._analyzer.stopwords)
+        return terms
+
+    def _idf_for(self, df: int) -> float:
+        total = len(self._documents)
+        return math.log(1 + (total - df + 0.5) / (df + 0.5))
+
+    # Reading a question
+
+    def _slots(self, text: str) -> list[_Slot]:
+        analyzer = self._analyzer
+        words = self._expand(tokens(analyzer.strip_fillers(normalise(text))))
+        slots: list[_Slot] = []
+        seen: set[frozenset[str]] = set()
+        position = 0
+        for lemma_sets, replaced in analyzer.apply_rules(words):
+            word = words[position] if replaced == 0 else ""
+            position += max(replaced, 1)
+            lemmas = frozenset(lemma for group in lemma_sets for lemma in group)
+            if word and (analyzer.is_stopword(word) or word.isdigit()):
+                continue
+            meaningful = frozenset(lemma for lemma in lemmas if lemma not in analyzer.stopwords)
+            if not meaningful or meaningful in seen:
+                continue
+            seen.add(meaningful)
+            slots.append(self._resolve(meaningful, word))
+        return slots
+
+    def _expand(self, words: Sequence[str]) -> list[str]:
+        """Splits words glued together; Latin words become their Cyrillic readings."""
+        out: list[str] = []
+        for word in words:
+            if is_latin(word) and word not in self._surfaces:
+                out.append(self._best_reading(word))
+            elif self._needs_split(word):
+                out.extend(self._split(word) or [word])
+            else:
+                out.append(word)
+        return out
+
+    def _best_reading(self, word: str) -> str:
+        readings = transliterations(word)
+        for reading in readings:
+            if reading in self._surfaces or self._analyzer.is_known(reading):
+                return reading
+        return readings[0]
+
+    def _needs_split(self, word: str) -> bool:
+        return (
+            len(word) >= 6
+            and word not in self._surfaces
+            and not self._analyzer.is_known(word)
+            and not self._resolve_term(word)[0]
+        )
+
+    def _split(self, word: str) -> list[str] | None:
+        """The fewest known words that glue into `word`, or None."""
+        best: list[list[str] | None] = [None] * (len(word) + 1)
+        best[0] = []
+        for end in range(1, len(word) + 1):
+            for start in range(end):
+                head = best[start]
+                piece = word[start:end]
+                if head is None or not self._is_piece(piece):
+                    continue
+                current = best[end]
+                if current is None or len(head) + 1 < len(current):
+                    best[end] = [*head, piece]
+        found = best[len(word)]
+        return found if found is not None and len(found) > 1 else None
+
+    def _is_piece(self, piece: str) -> bool:
+        if len(piece) == 1:
+            return piece in SHORT_WORDS
+        if piece in self._analyzer.stopwords or piece in self._surfaces:
+            return True
+        return len(piece) >= 3 and self._analyzer.is_known(piece)
+
+    def _resolve(self, lemmas: frozenset[str], word: str) -> _Slot:
+        """Matches a question word (or a rewritten phrase, `word` empty) to index terms."""
+        known = frozenset(lemma for lemma in lemmas if lemma in self._idf)
+        if known:
+            return _Slot(known, max(self._idf[term] for term in known), 1.0)
+        in_dictionary = not word or self._analyzer.is_known(word)
+        best: tuple[frozenset[str], float] = (frozenset(), 0.0)
+        for lemma in sorted(lemmas):
+            found = self._resolve_term(lemma, known=in_dictionary)
+            if found[1] > best[1]:
+                best = found
+        terms, confidence = best
+        if not terms:
+            return _Slot(frozenset(), self._unknown_weight(word), 0.0)
+        return _Slot(terms, max(self._idf[term] for term in terms), confidence)
+
+    def _resolve_term(self, word: str, known: bool = False) -> tuple[frozenset[str], float]:
+        """Index terms spelled like `word` once language and typos are ignored.
+
+        An unknown word (a typo) is matched fuzzily. A dictionary word is a
+        real word, so it only matches a long index word nearly letter for
+        letter («безкоштовна» and «безкоштовно»), never a short look-alike
+        («ходить» and «входить»).
+        """
+        cache_key = f"{word}|{known}"
+        cached = self._resolved.get(cache_key)
+        if cached is not None:
+            return cached
+        key = skeleton(word)
+        t = self.thresholds
+        result: tuple[frozenset[str], float] = (frozenset(), 0.0)
+        if key in self._skeletons:
+            result = (frozenset(self._skeletons[key]), 1.0)
+        elif len(key) >= (t.known_fuzzy_length if known else FUZZY_MIN_LENGTH):
+            cutoff = t.known_fuzzy_cutoff if known else t.fuzzy_cutoff
+            match = process.extractOne(
+                key, self._skeleton_keys, scorer=fuzz.ratio, score_cutoff=cutoff
+            )
+            if match is not None:
+                result = (frozenset(self._skeletons[match[0]]), match[1] / 100)
+        self._resolved[cache_key] = result
+        return result
+
+    def _unknown_weight(self, word: str) -> float:
+        """An unmatched noun usually names what the question is about; other words rarely do."""
+        t = self.thresholds
+        analyzer = self._analyzer
+        subject = not word or (analyzer.is_noun(word) and not analyzer.is_context_word(word))
+        share = t.unknown_noun_weight if subject else t.unknown_weight
+        return self._idf_for(1) * share
+
+    # Scoring
+
+    def _coverage(self, slots: Sequence[_Slot]) -> dict[int, float]:
+        """Coverage of the question by the articles most likely to cover it.
+
+        Only words rarer than `_common_df` walk their posting lists; articles
+        found that way are then scored on every word. This keeps a query fast
+        on a large base, where a word like «дія» is in thousands of articles.
+        """
+        common_df = max(COMMON_DF_FLOOR, len(self._documents) // COMMON_DF_SHARE)
+        rare = [slot for slot in slots if any(self._df(t) <= common_df for t in slot.terms)]
+        found = self._accumulate(rare or [slot for slot in slots if slot.terms], common_df)
+        shortlist = sorted(found, key=lambda number: -found[number])[:SHORTLIST]
+        total = sum(slot.weight for slot in slots)
+        return {number: self._covered(slots, number) / total for number in shortlist}
+
+    def _df(self, term: str) -> int:
+        return len(self._postings[term])
+
+    def _accumulate(self, slots: Sequence[_Slot], common_df: int) -> dict[int, float]:
+        gained: dict[int, float] = {}
+        for slot in slots:
+            terms = [t for t in slot.terms if self._df(t) <= common_df] or list(slot.terms)
+            for term in terms:
+                idf = self._idf[term]
+                for number in self._postings[term]:
+                    gained[number] = gained.get(number, 0.0) + idf
+        return gained
+
+    def _covered(self, slots: Sequence[_Slot], number: int) -> float:
+        weights = self._documents[number].weights
+        covered = 0.0
+        for slot in slots:
+            best = max((weights.get(t, 0.0) * self._idf[t] for t in slot.terms), default=0.0)
+            covered += best * slot.confidence
+        return covered
+
+    def _rerank(self, query: str, coverage: dict[int, float]) -> list[tuple[int, float]]:
+        shortlist = sorted(coverage.items(), key=lambda item: -item[1])[:RERANKED]
+        t = self.thresholds
+        scored = [
+            (
+                number,
+                (1 - t.wording_weight) * value + t.wording_weight * self._wording(query, number),
+            )
+            for number, value in shortlist
+        ]
+        return sorted(scored, key=lambda item: (-item[1], item[0]))
+
+    def _wording(self, query: str, number: int) -> float:
+        phrasings = self._documents[number].phrasings
+        return max(fuzz.token_set_ratio(query, phrasing) for phrasing in phrasings) / 100
+
+    def _decide(self, candidates: Sequence[Candidate]) -> Decision:
+        if not candidates:
+            return "none"
+        t = self.thresholds
+        top = candidates[0].score
+        second = candidates[1].score if len(candidates) > 1 else 0.0
+        if top >= t.answer and top - second >= t.margin:
+            return "answer"
+        if top >= t.suggest:
+            return "suggest"
+        return "none"

@@ -1,0 +1,166 @@
+"""Character-level clean-up of citizens' text: case, look-alike letters, Latin transliteration.
+
+Everything here is pure string work with no dictionaries, so it is cheap and
+the same for articles and questions.
+"""
+
+from __future__ import annotations
+
+import re
+
+CYRILLIC = set("абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя")
+LATIN = set("abcdefghijklmnopqrstuvwxyz")
+APOSTROPHES = ("’", "ʼ", "`", "‘", "´")
+LETTERS = "0-9a-zа-яёґєії"
+TOKEN = re.compile(rf"[{LETTERS}]+(?:'[{LETTERS}]+)*")
+ANY_LATIN = re.compile("[a-z]")
+# A word with at least one Latin letter (checked for Cyrillic ones in the callback).
+WITH_LATIN = re.compile(rf"(?<![{LETTERS}'])[{LETTERS}']*[a-z][{LETTERS}']*")
+
+# Latin letters that look like Cyrillic ones; used only inside words that mix
+# both alphabets, such as «бiблiотека» typed with a Latin i.
+LOOKALIKES = str.maketrans(
+    {
+        "a": "а",
+        "c": "с",
+        "e": "е",
+        "i": "і",
+        "k": "к",
+        "m": "м",
+        "o": "о",
+        "p": "р",
+        "x": "х",
+        "y": "у",
+        "h": "н",
+        "b": "в",
+        "t": "т",
+    }
+)
+
+# Reverse transliteration, longest Latin group first. The two tables differ
+# where Ukrainian and Russian romanisations disagree (i, y, h, ye).
+_COMMON = [
+    ("shch", "щ"),
+    ("sch", "щ"),
+    ("zh", "ж"),
+    ("kh", "х"),
+    ("ts", "ц"),
+    ("tz", "ц"),
+    ("ch", "ч"),
+    ("sh", "ш"),
+    ("yu", "ю"),
+    ("iu", "ю"),
+    ("ju", "ю"),
+    ("ya", "я"),
+    ("ia", "я"),
+    ("ja", "я"),
+    ("yo", "йо"),
+    ("jo", "йо"),
+    ("a", "а"),
+    ("b", "б"),
+    ("v", "в"),
+    ("w", "в"),
+    ("g", "г"),
+    ("d", "д"),
+    ("e", "е"),
+    ("z", "з"),
+    ("j", "й"),
+    ("k", "к"),
+    ("q", "к"),
+    ("l", "л"),
+    ("m", "м"),
+    ("n", "н"),
+    ("o", "о"),
+    ("p", "п"),
+    ("r", "р"),
+    ("s", "с"),
+    ("t", "т"),
+    ("u", "у"),
+    ("f", "ф"),
+    ("c", "ц"),
+    ("x", "кс"),
+    ("'", "'"),
+]
+UKRAINIAN_LATIN = [("ye", "є"), ("ie", "є"), ("yi", "ї"), ("ji", "ї"), ("h", "г"), ("i", "і")]
+RUSSIAN_LATIN = [("ye", "е"), ("h", "х"), ("i", "и")]
+VOWELS = set("aeiouy")
+
+
+def normalise(text: str) -> str:
+    """Lower case, one apostrophe, ё as е, and look-alike Latin letters fixed inside words."""
+    # Chained replace is several times faster than str.translate on long texts.
+    text = text.lower().replace("ё", "е")
+    for apostrophe in APOSTROPHES:
+        text = text.replace(apostrophe, "'")
+    if not ANY_LATIN.search(text):
+        return text
+    return WITH_LATIN.sub(lambda match: fix_lookalikes(match.group()), text)
+
+
+def fix_lookalikes(word: str) -> str:
+    if word.isascii():
+        return word
+    return word.translate(LOOKALIKES)
+
+
+def tokens(text: str) -> list[str]:
+    return TOKEN.findall(normalise(text))
+
+
+def is_latin(word: str) -> bool:
+    return bool(word) and set(word) <= LATIN | {"'"}
+
+
+def transliterations(word: str) -> tuple[str, ...]:
+    """Cyrillic readings of a Latin word, Ukrainian-style first, then Russian-style."""
+    ukrainian = _reverse(word, UKRAINIAN_LATIN, y_vowel="и")
+    russian = _reverse(word, RUSSIAN_LATIN, y_vowel="ы")
+    return (ukrainian,) if ukrainian == russian else (ukrainian, russian)
+
+
+def _reverse(word: str, specific: list[tuple[str, str]], y_vowel: str) -> str:
+    table = sorted(specific + _COMMON, key=lambda pair: -len(pair[0]))
+    out: list[str] = []
+    index = 0
+    while index < len(word):
+        group = next((pair for pair in table if word.startswith(pair[0], index)), None)
+        if word[index] == "y" and (group is None or len(group[0]) == 1):
+            out.append(_y_reading(word, index, y_vowel))
+            index += 1
+        elif group is None:
+            index += 1
+        else:
+            out.append(group[1])
+            index += len(group[0])
+    return "".join(out)
+
+
+def _y_reading(word: str, index: int, y_vowel: str) -> str:
+    """A lone y is a vowel between consonants and «й» after a vowel («onlayn», «kyiv»)."""
+    after_vowel = index > 0 and word[index - 1] in VOWELS
+    return "й" if after_vowel else y_vowel
+
+
+_FOLD = str.maketrans({"і": "и", "ї": "и", "ы": "и", "й": "и", "є": "е", "э": "е", "ґ": "г"})
+_DROP = re.compile(r"[ьъ']")
+_ENDINGS = (
+    ("ться", "т"),
+    ("тися", "т"),
+    ("тись", "т"),
+    ("ть", "т"),
+    ("ти", "т"),
+)
+
+
+def skeleton(word: str) -> str:
+    """A spelling-blind key shared by Ukrainian, Russian and surzhyk spellings of one root.
+
+    «пенсионный» and «пенсійний», «оформить» and «оформити» come out close or
+    equal, so a Russian word can find its Ukrainian twin in the index.
+    """
+    folded = _DROP.sub("", word.translate(_FOLD))
+    for ending, replacement in _ENDINGS:
+        if folded.endswith(ending) and len(folded) > len(ending) + 2:
+            folded = folded[: -len(ending)] + replacement
+            break
+    return re.sub(r"(.)\1+", r"\1", folded)
