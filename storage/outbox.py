@@ -97,6 +97,28 @@ class OutboxRepo:
             row = await cur.fetchone()
         return row["ref"] if row else None
 
+    async def recent_replies(
+        self, conn: Connection, channel: str, chat_id: str, limit: int = 3
+    ) -> list[str]:
+        """The latest replies queued for a chat (JSON), newest first."""
+        async with conn.execute(
+            "SELECT reply FROM outbox WHERE channel = ? AND chat_id = ? ORDER BY id DESC LIMIT ?",
+            (channel, chat_id, limit),
+        ) as cur:
+            return [row["reply"] for row in await cur.fetchall()]
+
+    async def find_external(
+        self, conn: Connection, channel: str, chat_id: str, ref: str
+    ) -> str | None:
+        """The id of the latest message we sent to that chat under this exact ref."""
+        async with conn.execute(
+            "SELECT external_id FROM outbox WHERE channel = ? AND chat_id = ? AND ref = ?"
+            " AND status = 'sent' AND external_id IS NOT NULL ORDER BY id DESC LIMIT 1",
+            (channel, chat_id, ref),
+        ) as cur:
+            row = await cur.fetchone()
+        return row["external_id"] if row else None
+
 
 def _item(row: Row) -> OutboxItem:
     return OutboxItem(

@@ -1,0 +1,67 @@
+"""Questions asked of the knowledge base, the decision taken, and the citizen's feedback."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage._time import to_db
+from storage.db import Connection
+
+
+@dataclass(frozen=True)
+class KbQuery:
+    id: int
+    user_id: int | None
+    question: str
+    decision: str
+    article_id: str | None
+    candidates: list[tuple[str, float]]
+
+
+class KbQueriesRepo:
+    async def add(
+        self,
+        conn: Connection,
+        *,
+        user_id: int,
+        question: str,
+        decision: str,
+        article_id: str | None,
+        candidates: list[tuple[str, float]],
+        now: datetime,
+    ) -> int:
+        cur = await conn.execute(
+            "INSERT INTO kb_queries (user_id, question, decision, article_id, candidates, asked_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (user_id, question, decision, article_id, json.dumps(candidates), to_db(now)),
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    async def get(self, conn: Connection, query_id: int) -> KbQuery | None:
+        async with conn.execute("SELECT * FROM kb_queries WHERE id = ?", (query_id,)) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return KbQuery(
+            id=row["id"],
+            user_id=row["user_id"],
+            question=row["question"],
+            decision=row["decision"],
+            article_id=row["article_id"],
+            candidates=[(a, float(s)) for a, s in json.loads(row["candidates"])],
+        )
+
+    async def choose(self, conn: Connection, query_id: int, article_id: str) -> None:
+        """The citizen picked this article from the suggestions."""
+        await conn.execute(
+            "UPDATE kb_queries SET article_id = ? WHERE id = ?", (article_id, query_id)
+        )
+
+    async def feedback(self, conn: Connection, query_id: int, helpful: bool, now: datetime) -> None:
+        await conn.execute(
+            "UPDATE kb_queries SET feedback = ?, feedback_at = ? WHERE id = ?",
+            ("helpful" if helpful else "not_helpful", to_db(now), query_id),
+        )

@@ -1,0 +1,185 @@
+"""Questions for librarians (tickets) and the messages exchanged under each."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from sqlite3 import Row
+from typing import Any
+
+from storage._time import from_db, to_db
+from storage.db import Connection
+
+
+@dataclass(frozen=True)
+class Ticket:
+    id: int
+    user_id: int
+    question: str
+    source: str
+    candidates: list[str]
+    status: str
+    assignee_id: str | None
+    assignee_name: str | None
+    created_at: datetime
+    answered_at: datetime | None
+    answered_by: str | None
+    closed_at: datetime | None
+    reposted_at: datetime | None
+    reminded_at: datetime | None
+    rating: str | None
+    delivery_error: str | None
+
+
+@dataclass(frozen=True)
+class TicketMessage:
+    author: str
+    author_name: str | None
+    text: str
+    attachments: list[dict[str, Any]]
+    created_at: datetime
+
+
+class TicketsRepo:
+    async def open(
+        self,
+        conn: Connection,
+        *,
+        user_id: int,
+        question: str,
+        source: str,
+        candidates: list[str],
+        query_id: int | None,
+        now: datetime,
+    ) -> Ticket:
+        cur = await conn.execute(
+            "INSERT INTO tickets (user_id, question, source, query_id, candidates, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (user_id, question, source, query_id, json.dumps(candidates), to_db(now)),
+        )
+        assert cur.lastrowid is not None
+        await self.add_message(conn, cur.lastrowid, "citizen", None, question, [], now)
+        ticket = await self.get(conn, cur.lastrowid)
+        assert ticket is not None
+        return ticket
+
+    async def get(self, conn: Connection, ticket_id: int) -> Ticket | None:
+        async with conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)) as cur:
+            row = await cur.fetchone()
+        return _ticket(row) if row else None
+
+    async def open_tickets(self, conn: Connection) -> list[Ticket]:
+        """Tickets still waiting for a librarian's answer, oldest first."""
+        async with conn.execute(
+            "SELECT * FROM tickets WHERE status = 'open' ORDER BY created_at, id"
+        ) as cur:
+            return [_ticket(row) for row in await cur.fetchall()]
+
+    async def assign(
+        self, conn: Connection, ticket_id: int, assignee_id: str, assignee_name: str
+    ) -> None:
+        await conn.execute(
+            "UPDATE tickets SET assignee_id = ?, assignee_name = ? WHERE id = ?",
+            (assignee_id, assignee_name, ticket_id),
+        )
+
+    async def mark_answered(self, conn: Connection, ticket_id: int, by: str, now: datetime) -> None:
+        await conn.execute(
+            "UPDATE tickets SET status = 'answered', answered_at = ?, answered_by = ?,"
+            " delivery_error = NULL WHERE id = ? AND status != 'closed'",
+            (to_db(now), by, ticket_id),
+        )
+
+    async def reopen(self, conn: Connection, ticket_id: int) -> None:
+        """A follow-up from the citizen: the ticket waits for a librarian again."""
+        await conn.execute(
+            "UPDATE tickets SET status = 'open', closed_at = NULL, closed_by = NULL WHERE id = ?",
+            (ticket_id,),
+        )
+
+    async def close(self, conn: Connection, ticket_id: int, by: str, now: datetime) -> None:
+        await conn.execute(
+            "UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ?",
+            (to_db(now), by, ticket_id),
+        )
+
+    async def mark_reposted(
+        self, conn: Connection, ticket_id: int, now: datetime, *, reminded: bool
+    ) -> None:
+        await conn.execute(
+            "UPDATE tickets SET reposted_at = ?,"
+            " reminded_at = CASE WHEN ? THEN ? ELSE reminded_at END WHERE id = ?",
+            (to_db(now), reminded, to_db(now), ticket_id),
+        )
+
+    async def rate(self, conn: Connection, ticket_id: int, rating: str) -> None:
+        await conn.execute("UPDATE tickets SET rating = ? WHERE id = ?", (rating, ticket_id))
+
+    async def delivery_failed(self, conn: Connection, ticket_id: int, error: str) -> None:
+        await conn.execute("UPDATE tickets SET delivery_error = ? WHERE id = ?", (error, ticket_id))
+
+    async def add_message(
+        self,
+        conn: Connection,
+        ticket_id: int,
+        author: str,
+        author_name: str | None,
+        text: str,
+        attachments: list[dict[str, Any]],
+        now: datetime,
+    ) -> None:
+        await conn.execute(
+            "INSERT INTO ticket_messages"
+            " (ticket_id, author, author_name, text, attachments, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                ticket_id,
+                author,
+                author_name,
+                text,
+                json.dumps(attachments, ensure_ascii=False),
+                to_db(now),
+            ),
+        )
+
+    async def messages(self, conn: Connection, ticket_id: int) -> list[TicketMessage]:
+        async with conn.execute(
+            "SELECT * FROM ticket_messages WHERE ticket_id = ? ORDER BY id", (ticket_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [
+            TicketMessage(
+                author=row["author"],
+                author_name=row["author_name"],
+                text=row["text"],
+                attachments=json.loads(row["attachments"]),
+                created_at=from_db(row["created_at"]),
+            )
+            for row in rows
+        ]
+
+
+def _maybe(text: str | None) -> datetime | None:
+    return from_db(text) if text else None
+
+
+def _ticket(row: Row) -> Ticket:
+    return Ticket(
+        id=row["id"],
+        user_id=row["user_id"],
+        question=row["question"],
+        source=row["source"],
+        candidates=json.loads(row["candidates"]),
+        status=row["status"],
+        assignee_id=row["assignee_id"],
+        assignee_name=row["assignee_name"],
+        created_at=from_db(row["created_at"]),
+        answered_at=_maybe(row["answered_at"]),
+        answered_by=row["answered_by"],
+        closed_at=_maybe(row["closed_at"]),
+        reposted_at=_maybe(row["reposted_at"]),
+        reminded_at=_maybe(row["reminded_at"]),
+        rating=row["rating"],
+        delivery_error=row["delivery_error"],
+    )
