@@ -9,6 +9,7 @@ import sys
 
 from pydantic import ValidationError
 
+from bot import export
 from bot.settings import Settings, describe_errors
 
 NO_CHANNEL_HINT = (
@@ -27,6 +28,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run every configured channel (default); the console if none")
     sub.add_parser("console", help="chat with the bot in this terminal, as citizen and librarian")
     sub.add_parser("check-settings", help="validate the settings and exit")
+    export.add_arguments(sub)
     return main
 
 
@@ -59,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     from bot import app
 
     command = args.command or "run"
+    if command == "appeals":
+        return export.main(settings.database_path, settings.tz, args)
     if command == "check-settings":
         print("Settings are valid.")
         return 0

@@ -6,9 +6,9 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 from bot.channels.console import STAFF_ADDRESS as CONSOLE_STAFF
@@ -16,10 +16,13 @@ from bot.channels.console import ConsoleChannel
 from bot.delivery import Delivery, Sender
 from bot.scheduler import start_scheduler
 from bot.settings import Settings
-from handlers.context import Services
+from handlers.context import Job, Scope, Services
 from handlers.core import Core, build_router
 from handlers.messages import Address
+from handlers.reference import skipped_report
+from knowledge_base.holder import KnowledgeBaseHolder
 from storage.db import Database
+from storage.outbox import OutboxItem
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +42,29 @@ class App:
 @contextlib.asynccontextmanager
 async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterator[App]:
     """Open the database and build the core; close everything on the way out."""
+    kb = await asyncio.to_thread(KnowledgeBaseHolder.load, settings.knowledge_base_dir)
+    log.info("knowledge base: %d articles, %d files skipped", len(kb.base.articles), len(kb.errors))
     db = await Database.open(settings.database_path)
     try:
-        services = Services(clock=utc_now, timezone=settings.tz)
+        services = Services(
+            clock=utc_now,
+            timezone=settings.tz,
+            kb=kb,
+            hours=settings.hours,
+            drafts_dir=settings.drafts_dir,
+            repost_after=timedelta(hours=settings.ticket_repost_hours),
+            staff=staff,
+        )
         senders: dict[str, Sender] = {}
         delivery = Delivery(db, senders, utc_now)
-        core = Core(db, services, build_router(), staff=staff, on_queued=delivery.wake)
+        core = Core(db, services, build_router(), on_queued=delivery.wake)
+
+        async def report_failure(item: OutboxItem, error: str) -> None:
+            await core.report_failure(item.ref, error)
+
+        delivery.on_failed = report_failure
+        if kb.errors:
+            await core.run_job(Job("kb-load-report", _report_skipped(kb), {}))
         scheduler = start_scheduler(core, settings.tz)
         try:
             yield App(settings, db, core, delivery)
@@ -110,6 +130,13 @@ async def run_telegram(settings: Settings, stop: asyncio.Event | None = None) ->
             with contextlib.suppress(asyncio.CancelledError):
                 await delivering
             await telegram.close()
+
+
+def _report_skipped(kb: KnowledgeBaseHolder) -> Callable[[Scope], Awaitable[None]]:
+    async def report(scope: Scope) -> None:
+        scope.to_staff(skipped_report(kb.errors))
+
+    return report
 
 
 def _on_signals(callback: object) -> None:

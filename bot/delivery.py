@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -48,7 +48,7 @@ class Delivery:
         senders: dict[str, Sender],
         clock: Callable[[], datetime],
         outbox: OutboxRepo | None = None,
-        on_failed: Callable[[OutboxItem, str], None] | None = None,
+        on_failed: Callable[[OutboxItem, str], Awaitable[None]] | None = None,
     ) -> None:
         self.db = db
         self.senders = senders
@@ -94,7 +94,7 @@ class Delivery:
                         sent += 1
                     elif outcome == "later":
                         blocked.add(chat)
-                if not progressed or len(items) < 100:
+                if not progressed:
                     return sent
 
     async def _deliver(self, item: OutboxItem) -> Outcome:
@@ -134,7 +134,7 @@ class Delivery:
             "delivery failed for good: item=%d channel=%s (%s)", item.id, item.channel, error
         )
         if self.on_failed is not None:
-            self.on_failed(item, error)
+            await self.on_failed(item, error)
 
 
 def backoff(attempts: int) -> float:

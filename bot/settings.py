@@ -11,6 +11,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import knowledge_base
+from handlers.hours import WorkingHours
 
 SHIPPED_ARTICLES = Path(knowledge_base.__file__).parent / "articles"
 
@@ -41,6 +42,10 @@ class Settings(BaseSettings):
     database_path: Path = Path("data/reception.sqlite3")
     knowledge_base_dir: Path = SHIPPED_ARTICLES
     timezone: str = "Europe/Kyiv"
+    # When librarians answer: the bot promises "within the hour" only then.
+    library_hours: str = "mon-sat 09:00-18:00"
+    # Working hours a question may wait before its card is re-posted to the staff chat.
+    ticket_repost_hours: float = Field(default=2.0, gt=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("telegram_api_url", "viber_api_url", "webhook_base_url")
@@ -77,9 +82,23 @@ class Settings(BaseSettings):
             raise ValueError("unknown time zone (e.g. Europe/Kyiv)") from None
         return value
 
+    @field_validator("library_hours")
+    @classmethod
+    def _hours_shape(cls, value: str) -> str:
+        WorkingHours.parse(value, ZoneInfo("UTC"))
+        return value
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def hours(self) -> WorkingHours:
+        return WorkingHours.parse(self.library_hours, self.tz)
+
+    @property
+    def drafts_dir(self) -> Path:
+        return self.knowledge_base_dir / "_drafts"
 
     @property
     def telegram_enabled(self) -> bool:

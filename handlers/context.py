@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from handlers.hours import WorkingHours
 from handlers.messages import STAFF_CHAT, Address, Attachment, Button, Event, Reply
+from knowledge_base.holder import KnowledgeBaseHolder
 from storage.db import Connection
 from storage.dialogs import DialogsRepo
 from storage.inbox import InboxRepo
+from storage.kb_queries import KbQueriesRepo
 from storage.outbox import OutboxRepo
+from storage.tickets import TicketsRepo
 from storage.users import User, UsersRepo
 
 Clock = Callable[[], datetime]
@@ -24,10 +29,17 @@ class Services:
 
     clock: Clock
     timezone: ZoneInfo
+    kb: KnowledgeBaseHolder
+    hours: WorkingHours
+    drafts_dir: Path  # where "До бази знань" writes draft articles
+    repost_after: timedelta = timedelta(hours=2)  # working time before a ticket is re-posted
+    staff: Address | None = None  # the librarians' chat; None when not configured
     users: UsersRepo = field(default_factory=UsersRepo)
     dialogs: DialogsRepo = field(default_factory=DialogsRepo)
     inbox: InboxRepo = field(default_factory=InboxRepo)
     outbox: OutboxRepo = field(default_factory=OutboxRepo)
+    kb_queries: KbQueriesRepo = field(default_factory=KbQueriesRepo)
+    tickets: TicketsRepo = field(default_factory=TicketsRepo)
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,17 @@ class Scope:
     ) -> None:
         self.send(STAFF_CHAT, text, buttons, attachments=attachments, ref=ref)
 
+    def edit_staff(
+        self,
+        message_id: str,
+        text: str,
+        buttons: Iterable[Iterable[Button]] = (),
+        *,
+        ref: str | None = None,
+    ) -> None:
+        """Replace a message the bot sent to the staff chat (e.g. a card's status line)."""
+        self.send(STAFF_CHAT, text, buttons, ref=ref, edit=message_id)
+
     def send(
         self,
         to: Address,
@@ -64,9 +87,10 @@ class Scope:
         request_contact: bool = False,
         attachments: tuple[Attachment, ...] = (),
         ref: str | None = None,
+        edit: str | None = None,
     ) -> None:
         rows = tuple(tuple(row) for row in buttons)
-        reply = Reply(text, rows, request_contact, attachments, ref=ref)
+        reply = Reply(text, rows, request_contact, attachments, ref=ref, edit=edit)
         self.outgoing.append(Outgoing(to, reply))
 
 
@@ -129,6 +153,7 @@ class Context(Scope):
 
 
 Handler = Callable[[Context], Awaitable[None]]
+FailureHandler = Callable[[Scope, str, str], Awaitable[None]]  # scope, ref, error
 
 
 @dataclass(frozen=True)
@@ -156,6 +181,7 @@ class Router:
       prefix of that message's `ref` (set on the Reply; e.g. `ticket:12` → `ticket`).
     - `fallback`: free text outside any dialog.
     - `jobs`: what the scheduler runs.
+    - `failures`: a message that could not be delivered for good, by the prefix of its ref.
     """
 
     commands: dict[str, Handler] = field(default_factory=dict)
@@ -166,6 +192,7 @@ class Router:
     staff_replies: dict[str, Handler] = field(default_factory=dict)
     fallback: Handler | None = None
     jobs: list[Job] = field(default_factory=list)
+    failures: dict[str, FailureHandler] = field(default_factory=dict)
 
     def step_handler(self, step: str) -> Handler | None:
         """Steps are named `feature.step`; a feature may register just `feature.*`."""

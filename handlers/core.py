@@ -7,8 +7,9 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 
-from handlers import menu, queue, texts
+from handlers import appeals, appeals_staff, menu, queue, reference, texts
 from handlers.context import Context, Job, Outgoing, Router, Scope, Services
 from handlers.messages import STAFF, Address, Event, Reply
 from storage.db import Connection, Database
@@ -17,12 +18,16 @@ log = logging.getLogger(__name__)
 
 # Telegram's own limit for one message; longer input is refused, never silently cut.
 MAX_TEXT_LENGTH = 4096
+MAX_LABEL_LENGTH = 64
 
 
 def build_router() -> Router:
     router = Router()
     menu.register(router)
+    reference.register(router)
     queue.register(router)
+    appeals.register(router)
+    appeals_staff.register(router)
     return router
 
 
@@ -35,13 +40,11 @@ class Core:
         services: Services,
         router: Router,
         *,
-        staff: Address | None,
         on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
         self.services = services
         self.router = router
-        self.staff = staff  # where STAFF_CHAT replies go; None when no staff chat is set
         self.on_queued = on_queued
         self._in_flight: set[asyncio.Task[list[Outgoing]]] = set()
 
@@ -88,6 +91,7 @@ class Core:
                 display_name=event.display_name,
                 now=s.clock(),
             )
+            event = await self._typed_button(conn, event)
             saved = await s.dialogs.load(conn, user.id)
             step, data = saved if saved else (None, {})
             ctx = Context(event, user, conn, s, step, data)
@@ -121,6 +125,27 @@ class Core:
         if queued:
             self.on_queued()
         return queued
+
+    async def report_failure(self, ref: str | None, error: str) -> None:
+        """A message could not be delivered for good: let its feature react."""
+        handler = self.router.failures.get(ref.split(":", 1)[0]) if ref else None
+        if handler is None or ref is None:
+            return
+        await self.run_job(Job(f"failure:{ref}", lambda scope: handler(scope, ref, error), {}))
+
+    async def _typed_button(self, conn: Connection, event: Event) -> Event:
+        """A citizen who types a button's label instead of pressing it pressed it."""
+        if event.text is None or event.command or event.from_staff_chat:
+            return event
+        typed = _bare(event.text)
+        if not typed or len(typed) > MAX_LABEL_LENGTH:
+            return event
+        for raw in await self.services.outbox.recent_replies(conn, event.channel, event.chat_id):
+            for row in json.loads(raw).get("buttons", ()):
+                for button in row:
+                    if button.get("payload") and _bare(button["label"]) == typed:
+                        return replace(event, text=None, payload=button["payload"])
+        return event
 
     async def _route(self, ctx: Context) -> None:
         event, router = ctx.event, self.router
@@ -200,7 +225,7 @@ class Core:
     async def _queue(self, conn: Connection, outgoing: list[Outgoing]) -> list[Outgoing]:
         queued = []
         for out in outgoing:
-            to = self.staff if out.to.channel == STAFF else out.to
+            to = self.services.staff if out.to.channel == STAFF else out.to
             if to is None:
                 log.warning("no staff chat configured: a staff message was dropped")
                 continue
@@ -229,6 +254,12 @@ class Core:
         except Exception:
             log.exception("could not queue the apology")
             return []
+
+
+def _bare(label: str) -> str:
+    """`📚 Довідка / запитати` → `довідка / запитати`: labels match without emoji or case."""
+    kept = "".join(c for c in label.casefold() if c.isalnum() or c in " '’/-")
+    return " ".join(kept.split())
 
 
 def _opaque(event: Event) -> str:

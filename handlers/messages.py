@@ -92,6 +92,7 @@ class Reply:
     attachments: tuple[Attachment, ...] = ()
     to: Address | None = None  # None: the chat the event came from
     ref: str | None = None  # what this message is about (e.g. "ticket:12"), for replies to it
+    edit: str | None = None  # id of an earlier message in that chat to replace instead
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -106,4 +107,5 @@ class Reply:
             request_contact=data.get("request_contact", False),
             attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
             ref=data.get("ref"),
+            edit=data.get("edit"),
         )

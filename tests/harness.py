@@ -5,16 +5,21 @@ Tests read like a chat: `await chat.say("/start")`, `await chat.press("Конт�
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.delivery import Delivery
 from handlers.context import Services
 from handlers.core import Core, build_router
+from handlers.hours import WorkingHours
 from handlers.messages import Address, Button, Event, Reply
+from knowledge_base.holder import KnowledgeBaseHolder
 from storage.db import Database
+from storage.outbox import OutboxItem
 
 STAFF_CHAT = "-100500"
 TEST_CHANNEL = "test"
@@ -52,7 +57,8 @@ class CollectingSender:
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
-        message_id = str(next(self.ids))
+        # An edit keeps the id of the message it replaces, as in messengers.
+        message_id = reply.edit or str(next(self.ids))
         self.sent.append(Sent(chat_id, reply, message_id))
         return message_id
 
@@ -146,15 +152,37 @@ class Chat:
         )
 
 
-def make_core(db: Database, clock: FakeClock) -> tuple[Core, Delivery, CollectingSender]:
+KYIV = ZoneInfo("Europe/Kyiv")
+TEST_KB = Path(__file__).parent / "handlers" / "kb"
+
+
+@functools.cache
+def test_kb() -> KnowledgeBaseHolder:
+    """The small knowledge base of tests/handlers/kb, built once per test run."""
+    return KnowledgeBaseHolder.load(TEST_KB)
+
+
+def make_core(
+    db: Database,
+    clock: FakeClock,
+    *,
+    drafts_dir: Path | None = None,
+    kb: KnowledgeBaseHolder | None = None,
+) -> tuple[Core, Delivery, CollectingSender]:
     sender = CollectingSender()
     delivery = Delivery(db, {TEST_CHANNEL: sender}, clock)
-    services = Services(clock=clock, timezone=ZoneInfo("Europe/Kyiv"))
-    core = Core(
-        db,
-        services,
-        build_router(),
+    services = Services(
+        clock=clock,
+        timezone=KYIV,
+        kb=kb or test_kb(),
+        hours=WorkingHours.parse("mon-sat 09:00-18:00", KYIV),
+        drafts_dir=drafts_dir or db.path.parent / "_drafts",
         staff=Address(TEST_CHANNEL, STAFF_CHAT),
-        on_queued=delivery.wake,
     )
+    core = Core(db, services, build_router(), on_queued=delivery.wake)
+
+    async def report_failure(item: OutboxItem, error: str) -> None:
+        await core.report_failure(item.ref, error)
+
+    delivery.on_failed = report_failure
     return core, delivery, sender

@@ -31,6 +31,7 @@ BANNER = (
     "Рядок з @ — від імені бібліотекаря (@/help — команди). Вихід — Ctrl+D."
 )
 STAFF_MARK = "[бібліотекарі #{number}]"
+EDITED_MARK = " (оновлено)"
 
 
 @dataclass
@@ -49,12 +50,14 @@ class ConsoleSender:
         self.screen = screen
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
-        self.screen.counter += 1
-        number = self.screen.counter
+        if reply.edit is None:
+            self.screen.counter += 1
+        number = int(reply.edit) if reply.edit is not None else self.screen.counter
         staff = chat_id == STAFF_CHAT
         text = render.to_plain(reply.text)
         if staff:
-            text = f"{STAFF_MARK.format(number=number)} {text}"
+            mark = STAFF_MARK.format(number=number)
+            text = f"{mark}{EDITED_MARK if reply.edit else ''} {text}"
         lines = [text]
         if reply.request_contact:
             lines.append("  (надішліть номер телефону повідомленням)")
@@ -144,13 +147,8 @@ class ConsoleChannel:
 
 
 def _pick(typed: str, buttons: list[Button]) -> Button | None:
-    if typed.isdigit():
-        index = int(typed) - 1
-        return buttons[index] if 0 <= index < len(buttons) else None
-    wanted = _bare(typed)
-    return next((b for b in buttons if _bare(b.label) == wanted), None)
-
-
-def _bare(label: str) -> str:
-    """`📚 Довідка / запитати` → `довідка / запитати`: labels can be typed without emoji."""
-    return label.casefold().lstrip("".join(c for c in label if not c.isalnum())).strip()
+    """A typed number presses that button; typed labels are matched by the core."""
+    if not typed.isdigit():
+        return None
+    index = int(typed) - 1
+    return buttons[index] if 0 <= index < len(buttons) else None

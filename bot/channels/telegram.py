@@ -277,6 +277,8 @@ class TelegramSender:
             raise RetryLater(backoff(0), str(exc)) from exc
 
     async def _send(self, chat_id: int, reply: Reply) -> str | None:
+        if reply.edit is not None:
+            return await self._edit(chat_id, int(reply.edit), reply)
         chunks = render.split(reply.text, render.to_html) if reply.text else []
         first_id: int | None = None
         for index, chunk in enumerate(chunks):
@@ -303,6 +305,21 @@ class TelegramSender:
                 sent = await self.bot.send_document(chat_id, attachment.file_id)
             first_id = first_id or sent.message_id
         return str(first_id) if first_id is not None else None
+
+    async def _edit(self, chat_id: int, message_id: int, reply: Reply) -> str:
+        # An edited card must stay one message: the text is cut, not split.
+        text = render.split(reply.text, render.to_html)[0]
+        try:
+            await self.bot.edit_message_text(
+                text=text,
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=_inline_keyboard(reply),
+            )
+        except TelegramBadRequest as exc:
+            if "message is not modified" not in exc.message:
+                raise
+        return str(message_id)
 
 
 def _inline_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

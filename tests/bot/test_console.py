@@ -29,7 +29,7 @@ def test_buttons_are_pressed_by_number_or_label_and_staff_side_is_shown(
     assert out.count(texts.MENU) == 1  # "до меню" typed as a label
     assert texts.ASK_PROMPT in out
     assert "[бібліотекарі #" in out and "Як записатися на курси?" in out
-    assert texts.ASK_ACCEPTED in out
+    assert "Дякую! Ваше запитання №1 передано бібліотекарям." in out
 
 
 def test_without_tokens_run_starts_the_console_and_says_how_to_connect(
@@ -39,3 +39,20 @@ def test_without_tokens_run_starts_the_console_and_says_how_to_connect(
     assert result.returncode == 0
     assert "TELEGRAM_BOT_TOKEN" in result.stderr
     assert "Вітаю!" in result.stdout
+
+
+def test_broken_articles_are_reported_to_the_staff_chat_at_start(tmp_path: Path) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    (folder / "good.md").write_text(
+        "---\nid: good\ntitle: Добра стаття про квитки\ncategory: Інше\n"
+        "questions:\n  - як купити квиток\n  - де купити квиток\n---\nНа сайті.\n",
+        encoding="utf-8",
+    )
+    (folder / "bad.md").write_text("---\ntitle: [незакрита\n---\nТекст\n", encoding="utf-8")
+    env = console_env(tmp_path) | {"KNOWLEDGE_BASE_DIR": str(folder)}
+    result = run_bot("console", env=env, stdin="як купити квиток\n")
+    assert result.returncode == 0, result.stderr
+    assert "[бібліотекарі #1] ⚠️ Пропущено файлів з помилками: 1" in result.stdout
+    assert "bad.md:" in result.stdout
+    assert "Добра стаття про квитки" in result.stdout

@@ -67,9 +67,11 @@ async def test_an_unreachable_chat_is_marked_failed_and_reported(
     sender = FlakySender()
     sender.failures["A"] = [Undeliverable("Forbidden: bot was blocked by the user")]
     failed: list[str] = []
-    delivery = Delivery(
-        db, {"t": sender}, clock, on_failed=lambda item, error: failed.append(error)
-    )
+
+    async def on_failed(item: object, error: str) -> None:
+        failed.append(error)
+
+    delivery = Delivery(db, {"t": sender}, clock, on_failed=on_failed)
     await queue(db, "A", "a1", clock())
     await queue(db, "A", "a2", clock())
     await delivery.flush()

@@ -18,6 +18,7 @@ from bot.app import run_telegram
 from bot.settings import Settings
 from handlers import texts
 from tests.fakes import ApiCall, FakeTelegramServer
+from tests.harness import TEST_KB
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF_CHAT_ID = -1001234
@@ -31,20 +32,27 @@ async def tg() -> AsyncIterator[FakeTelegramServer]:
 
 
 def settings_for(tg: FakeTelegramServer, tmp_path: Path, **extra: object) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        telegram_bot_token=tg.token,
-        telegram_api_url=tg.base_url,
-        staff_chat_id=STAFF_CHAT_ID,
-        database_path=tmp_path / "reception.sqlite3",
-        **extra,
-    )
+    fields: dict[str, object] = {
+        "telegram_bot_token": tg.token,
+        "telegram_api_url": tg.base_url,
+        "staff_chat_id": STAFF_CHAT_ID,
+        "database_path": tmp_path / "reception.sqlite3",
+        "knowledge_base_dir": TEST_KB,
+    }
+    return Settings(_env_file=None, **(fields | extra))  # type: ignore[call-arg]
 
 
 @contextlib.asynccontextmanager
-async def running(settings: Settings) -> AsyncIterator[None]:
+async def running(settings: Settings, tg: FakeTelegramServer) -> AsyncIterator[None]:
     stop = asyncio.Event()
     task = asyncio.create_task(run_telegram(settings, stop))
+    # Started once it polls (or has set its webhook): imports and the index take a while.
+    earlier = {id(call) for call in tg.calls}
+    await tg.wait_for(
+        "getUpdates" if settings.telegram_mode == "polling" else "setWebhook",
+        lambda call: id(call) not in earlier,
+        timeout=60,
+    )
     try:
         yield
     finally:
@@ -72,7 +80,7 @@ def labels(call: ApiCall) -> list[str]:
 async def test_start_shows_the_menu_as_an_inline_keyboard_and_commands_are_set(
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
-    async with running(settings_for(tg, tmp_path)):
+    async with running(settings_for(tg, tmp_path), tg):
         tg.send_text("/start")
         greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
         assert labels(greeting) == [
@@ -95,7 +103,7 @@ async def test_start_shows_the_menu_as_an_inline_keyboard_and_commands_are_set(
 async def test_sticker_and_voice_get_a_friendly_reply(
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
-    async with running(settings_for(tg, tmp_path)):
+    async with running(settings_for(tg, tmp_path), tg):
         tg.send_sticker()
         reply = await tg.wait_for("sendMessage", to_chat(CITIZEN))
         assert "стікери" in shown(reply)
@@ -107,7 +115,7 @@ async def test_sticker_and_voice_get_a_friendly_reply(
 async def test_citizen_text_with_markup_characters_is_escaped(
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
-    async with running(settings_for(tg, tmp_path)):
+    async with running(settings_for(tg, tmp_path), tg):
         tg.send_text("/start")
         greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
         tg.press_button("ask", message_id=greeting.result["message_id"])
@@ -123,17 +131,17 @@ async def test_an_update_sent_while_the_bot_was_down_is_handled_after_restart(
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
     settings = settings_for(tg, tmp_path)
-    async with running(settings):
+    async with running(settings, tg):
         tg.send_text("/start")
         greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
         tg.press_button("ask", message_id=greeting.result["message_id"])
         await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
 
     tg.send_text("Коли відкриється філія на Соляних?")  # nobody is polling now
-    async with running(settings):
+    async with running(settings, tg):
         card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID))
         assert "Коли відкриється філія на Соляних?" in shown(card)
-        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_ACCEPTED[:20]))
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, "Дякую! Ваше запитання №1"))
     assert tg.pending_updates == []
 
 
@@ -141,7 +149,7 @@ async def test_flood_control_delays_a_reply_but_does_not_lose_it(
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
     tg.fail_next("sendMessage", retry_after=1)
-    async with running(settings_for(tg, tmp_path)):
+    async with running(settings_for(tg, tmp_path), tg):
         tg.send_text("/help")
         reply = await tg.wait_for("sendMessage", lambda c: c.ok and c.chat_id == CITIZEN)
         assert "/cancel" in shown(reply)
@@ -156,8 +164,8 @@ async def test_webhook_checks_the_secret_token(tg: FakeTelegramServer, tmp_path:
         webhook_port=18443,
         webhook_secret="s3cret-token",
     )
-    async with running(settings):
-        hook = await tg.wait_for("setWebhook")
+    async with running(settings, tg):
+        [hook] = [call for call in tg.calls if call.method == "setWebhook"]
         assert hook.params["url"] == "http://127.0.0.1:18443/telegram/webhook"
         assert hook.params["secret_token"] == "s3cret-token"
         update = {
@@ -193,6 +201,7 @@ async def test_kill_9_mid_dialog_then_restart_continues_the_dialog(
         "TELEGRAM_API_URL": tg.base_url,
         "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
         "DATABASE_PATH": str(tmp_path / "reception.sqlite3"),
+        "KNOWLEDGE_BASE_DIR": str(TEST_KB),
     }
 
     def start() -> subprocess.Popen[bytes]:
@@ -223,3 +232,46 @@ async def test_kill_9_mid_dialog_then_restart_continues_the_dialog(
         bot.send_signal(signal.SIGTERM)
         # Waiting in a thread: the fake server in this loop must keep answering meanwhile.
         assert await asyncio.to_thread(bot.wait, 15) == 0
+
+
+async def test_an_article_answer_is_escaped_and_its_links_are_url_buttons(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    async with running(settings_for(tg, tmp_path), tg):
+        tg.send_text("як передати показники лічильника води")
+        article = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Як передати показники"))
+        assert "фотографуйте лічильник <щомісяця> & зберігайте фото" in shown(article)
+        [[button]] = article.params["reply_markup"]["inline_keyboard"]
+        assert button == {"text": "Міська рада", "url": "https://mkrada.gov.ua"}
+        feedback = await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.KB_FEEDBACK))
+        assert labels(feedback) == [texts.BTN_YES, texts.BTN_NO, texts.BTN_MENU]
+
+
+async def test_a_long_article_arrives_in_several_messages_within_the_limit(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    body = "\n\n".join(
+        f"**Крок {i}.** " + "Заповніть поле <ПІБ> & перевірте. " * 20 for i in range(1, 41)
+    )
+    (folder / "long.md").write_text(
+        "---\nid: long-guide\ntitle: Дуже довга інструкція з реєстрації\ncategory: Інше\n"
+        "questions:\n  - довга інструкція з реєстрації\n  - як пройти реєстрацію\n---\n"
+        + body
+        + "\n",
+        encoding="utf-8",
+    )
+    settings = settings_for(tg, tmp_path, knowledge_base_dir=folder)
+    async with running(settings, tg):
+        tg.send_text("довга інструкція з реєстрації")
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.KB_FEEDBACK))
+        parts = [
+            c
+            for c in tg.calls
+            if c.method == "sendMessage" and c.ok and c.text and "Крок" in c.text
+        ]
+        assert len(parts) > 1
+        assert all(len(c.text or "") <= 4096 for c in parts)
+        seen = "".join(shown(c) for c in parts)
+        assert all(f"Крок {i}." in seen for i in range(1, 41))

@@ -1,38 +1,263 @@
 from __future__ import annotations
 
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.delivery import Undeliverable
 from handlers import texts
+from handlers.messages import Attachment, Event, Reply
+from knowledge_base.loader import load_articles
 from storage.db import Database
-from tests.harness import STAFF_CHAT, Chat, FakeClock, make_core
+from tests.harness import STAFF_CHAT, Chat, FakeClock, Sent, make_core
 
 
-async def test_question_for_a_librarian_reaches_the_staff_chat(chat: Chat) -> None:
+def staff(sent: list[Sent]) -> list[Sent]:
+    return [s for s in sent if s.chat_id == STAFF_CHAT]
+
+
+def citizen(chat: Chat, sent: list[Sent]) -> list[Sent]:
+    return [s for s in sent if s.chat_id == chat.chat_id]
+
+
+async def ask_from_menu(chat: Chat, question: str) -> list[Sent]:
     await chat.say("/start")
     [prompt] = await chat.press("Запитати бібліотекаря")
     assert prompt.text == texts.ASK_PROMPT
-    sent = await chat.say("Де отримати довідку про склад сім'ї?")
-    to_staff = [s for s in sent if s.chat_id == STAFF_CHAT]
-    to_citizen = [s for s in sent if s.chat_id == chat.chat_id]
-    assert "Де отримати довідку про склад сім'ї?" in to_staff[0].text
-    assert "Олена" in to_staff[0].text
-    assert to_citizen[0].text == texts.ASK_ACCEPTED
+    return await chat.say(question)
 
 
-async def test_a_restart_mid_dialog_resumes_at_the_same_step(
-    db: Database, clock: FakeClock, tmp_path
+async def test_menu_question_becomes_a_card_and_the_citizen_gets_a_number(chat: Chat) -> None:
+    sent = await ask_from_menu(chat, "Як передати показники лічильника води, якщо я в лікарні?")
+    [card] = staff(sent)
+    assert "Запитання №1" in card.text
+    assert "Олена (test)" in card.text
+    assert "26.11 12:00" in card.text  # asked at 10:00 UTC, shown in Kyiv time
+    assert "Як передати показники лічильника води, якщо я в лікарні?" in card.text
+    # the articles the bot considered are listed for the librarian
+    assert "Як передати показники лічильника води (water-meter)" in card.text
+    assert card.labels == [texts.BTN_TAKE, texts.BTN_CLOSE, texts.BTN_TO_KB]
+    [accepted] = citizen(chat, sent)
+    assert accepted.text == texts.ASK_ACCEPTED_OPEN.format(number=1)
+    assert "протягом години" in accepted.text
+
+
+async def test_outside_working_hours_the_answer_is_promised_from_nine(
+    chat: Chat, clock: FakeClock
 ) -> None:
+    clock.now = datetime(2026, 11, 29, 8, 0, tzinfo=UTC)  # Sunday
+    sent = await ask_from_menu(chat, "Чи працює бібліотека на свята?")
+    [accepted] = citizen(chat, sent)
+    assert accepted.text == texts.ASK_ACCEPTED_CLOSED.format(number=1, opens="9:00")
+    assert "у робочий час, з 9:00" in accepted.text
+
+
+async def test_no_answer_in_the_base_offers_a_librarian_and_hands_over(chat: Chat) -> None:
+    [reply] = await chat.say("Коли вивезуть сміття на вулиці Садовій?")
+    assert reply.text == texts.KB_NONE
+    sent = await chat.press("передати бібліотекарю")
+    [card] = staff(sent)
+    assert "Коли вивезуть сміття на вулиці Садовій?" in card.text
+    assert citizen(chat, sent)[0].text.startswith("Дякую! Ваше запитання №1")
+
+
+async def test_not_helpful_answer_offers_a_librarian(chat: Chat) -> None:
+    [article, _feedback] = await chat.say("як передати показники лічильника води")
+    assert article.text.startswith("**Як передати показники лічильника води**")
+    [offer] = await chat.press("Ні")
+    assert offer.text == texts.KB_NOT_HELPFUL
+    [card] = staff(await chat.press("передати бібліотекарю"))
+    assert "як передати показники лічильника води" in card.text
+
+
+async def test_nothing_fitting_among_suggestions_reaches_a_librarian(chat: Chat) -> None:
+    [reply] = await chat.say("бібліотека")
+    assert reply.text == texts.KB_SUGGEST
+    [card] = staff(await chat.press("Немає потрібного"))
+    assert "бібліотека" in card.text
+
+
+async def test_librarian_takes_answers_and_the_citizen_gets_it_with_rating(chat: Chat) -> None:
+    [card] = staff(await ask_from_menu(chat, "Де в місті можна роздрукувати документ?"))
+
+    [edited] = await chat.staff_press("tk:take:1")
+    assert edited.reply.edit == card.message_id
+    assert "Взяв(ла): Бібліотекарка Ірина" in edited.text
+
+    sent = await chat.staff_say(
+        "У будь-якій нашій філії, 2 грн за сторінку.", reply_to=card.message_id
+    )
+    [answer] = citizen(chat, sent)
+    assert answer.text == texts.ANSWER_TO_CITIZEN.format(
+        number=1, text="У будь-якій нашій філії, 2 грн за сторінку."
+    )
+    assert answer.labels[:3] == [texts.BTN_RATE_UP, texts.BTN_RATE_DOWN, texts.BTN_FOLLOW_UP]
+    [card_now] = staff(sent)
+    assert card_now.reply.edit == card.message_id
+    assert "Відповідь надіслано: Бібліотекарка Ірина" in card_now.text
+
+    [thanks] = await chat.press("Допомогло")
+    assert thanks.text == texts.RATE_THANKS
+
+
+async def test_photos_and_documents_are_relayed_by_file_id(chat: Chat) -> None:
+    [card] = staff(await ask_from_menu(chat, "Як виглядає бланк заяви?"))
+    photo = Attachment("photo", "AgACphoto1")
+    document = Attachment("document", "BQACdoc1", file_name="заява.pdf")
+    for attachment in (photo, document):
+        event = Event(
+            "test",
+            "9001",
+            STAFF_CHAT,
+            display_name="Бібліотекарка Ірина",
+            attachments=(attachment,),
+            reply_to=card.message_id,
+            from_staff_chat=True,
+            is_staff=True,
+        )
+        delivered = await chat._run(event)
+        [relayed] = citizen(chat, delivered)
+        assert relayed.reply.attachments == (attachment,)
+        assert relayed.text == texts.ANSWER_ATTACHMENTS_ONLY.format(number=1)
+
+
+async def test_follow_up_lands_under_the_same_ticket_and_is_answered_there(chat: Chat) -> None:
+    [card] = staff(await ask_from_menu(chat, "Чи можна записатися на курси онлайн?"))
+    await chat.staff_say("Так, через цей бот.", reply_to=card.message_id)
+    [prompt] = await chat.press("Уточнити")
+    assert prompt.text == texts.FOLLOW_UP_PROMPT.format(number=1)
+    sent = await chat.say("А якщо в мене немає смартфона?")
+    [follow_up] = staff(sent)
+    assert follow_up.text.startswith("↩️ **Уточнення до запитання №1** від Олена")
+    assert citizen(chat, sent)[0].text == texts.FOLLOW_UP_ACCEPTED
+
+    sent = await chat.staff_say("Тоді приходьте до філії.", reply_to=follow_up.message_id)
+    [answer] = citizen(chat, sent)
+    assert answer.text == texts.ANSWER_TO_CITIZEN.format(number=1, text="Тоді приходьте до філії.")
+
+
+async def test_non_staff_cannot_press_staff_buttons_or_answer(chat: Chat) -> None:
+    [card] = staff(await ask_from_menu(chat, "Як оформити субсидію?"))
+    assert await chat.staff_press("tk:take:1", user_id="666", is_staff=False) == []
+    assert (
+        await chat.staff_say("хаха", user_id="666", reply_to=card.message_id, is_staff=False) == []
+    )
+    # and a citizen cannot forge a staff payload from a private chat
+    [reply] = await chat.send(payload="tk:take:1")
+    assert reply.text == texts.UNKNOWN_BUTTON
+    [listing] = await chat.staff_say("/queue")
+    assert "нікому не призначено" in listing.text
+
+
+async def test_closing_without_answer_tells_the_citizen(chat: Chat) -> None:
+    await ask_from_menu(chat, "Питання, на яке нема відповіді")
+    sent = await chat.staff_press("tk:close:1")
+    [notice] = citizen(chat, sent)
+    assert notice.text == texts.CLOSED_WITHOUT_ANSWER.format(number=1)
+    [card] = staff(sent)
+    assert "Закрито" in card.text and card.labels == []
+
+
+async def test_queue_lists_open_tickets_oldest_first(chat: Chat, clock: FakeClock) -> None:
+    [reply] = await chat.staff_say("/queue")
+    assert reply.text == texts.QUEUE_EMPTY
+    await ask_from_menu(chat, "Перше запитання")
+    clock.advance(minutes=30)
+    second = Chat(chat.core, chat.delivery, chat.sender, user_id="1002", name="Петро")
+    await ask_from_menu(second, "Друге запитання")
+    await chat.staff_press("tk:take:2")
+    [listing] = await chat.staff_say("/queue")
+    lines = listing.text.splitlines()
+    assert lines[0] == texts.QUEUE_HEADER.format(count=2)
+    assert lines[1] == "- №1 · 30 хв · нікому не призначено · Перше запитання"
+    assert lines[2] == "- №2 · 0 хв · Бібліотекарка Ірина · Друге запитання"
+
+
+async def test_unanswered_ticket_is_reposted_and_the_citizen_told_once(
+    chat: Chat, clock: FakeClock
+) -> None:
+    await ask_from_menu(chat, "Де знайти рішення виконкому?")
+    [job] = [j for j in chat.core.router.jobs if j.name == "repost-overdue-tickets"]
+    clock.advance(hours=1)
+    assert await chat.core.run_job(job) == []
+
+    clock.advance(hours=1, minutes=1)
+    first = await chat.core.run_job(job)
+    reposted = [o for o in first if o.to.chat_id == STAFF_CHAT]
+    told = [o for o in first if o.to.chat_id == chat.chat_id]
+    assert reposted[0].reply.text.startswith("⏰ **Без відповіді вже 2 год 1 хв**")
+    assert told[0].reply.text == texts.NOT_FORGOTTEN.format(number=1)
+
+    clock.advance(hours=2, minutes=1)
+    second = await chat.core.run_job(job)
+    assert [o.to.chat_id for o in second] == [STAFF_CHAT]  # re-posted again, citizen not re-told
+
+
+async def test_no_repost_outside_working_hours(chat: Chat, clock: FakeClock) -> None:
+    clock.now = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # 16:00 in Kyiv
+    await ask_from_menu(chat, "Вечірнє запитання")
+    [job] = [j for j in chat.core.router.jobs if j.name == "repost-overdue-tickets"]
+    clock.now = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)  # 22:00, closed
+    assert await chat.core.run_job(job) == []
+    clock.now = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)  # 9:30 next day: 2.5 working hours
+    assert len(await chat.core.run_job(job)) == 2
+
+
+async def test_draft_article_is_valid_once_moved_out_of_drafts(
+    chat: Chat, db: Database, tmp_path: Path
+) -> None:
+    [card] = staff(await ask_from_menu(chat, "Чи можна принести свого ноутбука в читальну залу?"))
+    [refused] = await chat.staff_press("tk:kb:1")
+    assert refused.text == texts.DRAFT_NEEDS_ANSWER.format(number=1)
+    await chat.staff_say("Так, у залі є розетки і Wi-Fi.", reply_to=card.message_id)
+    [saved] = await chat.staff_press("tk:kb:1")
+    draft = db.path.parent / "_drafts" / "librarian-answer-1.md"
+    assert str(draft) in saved.text and draft.exists()
+
+    # While in _drafts the loader skips it; moved out, it loads without errors.
+    articles_dir = tmp_path / "published"
+    articles_dir.mkdir()
+    assert load_articles(db.path.parent).articles == []
+    shutil.copy(draft, articles_dir / draft.name)
+    loaded = load_articles(articles_dir)
+    assert loaded.errors == []
+    [article] = loaded.articles
+    assert article.id == "librarian-answer-1"
+    assert article.body.strip() == "Так, у залі є розетки і Wi-Fi."
+
+
+async def test_an_answer_that_cannot_reach_the_citizen_is_shown_on_the_card(
+    chat: Chat, clock: FakeClock
+) -> None:
+    [card] = staff(await ask_from_menu(chat, "Як зареєструватися на порталі?"))
+    original_send = chat.sender.send
+
+    async def blocked(chat_id: str, reply: Reply) -> str | None:
+        if chat_id == chat.chat_id:
+            raise Undeliverable("Forbidden: bot was blocked by the user")
+        return await original_send(chat_id, reply)
+
+    chat.sender.send = blocked  # type: ignore[method-assign]
+    sent = await chat.staff_say("Ось інструкція.", reply_to=card.message_id)
+    sent = chat.sender.sent[-1:]  # the card update queued by the failure
+    assert "Відповідь не дійшла до користувача: Forbidden: bot was blocked" in sent[0].text
+    assert sent[0].reply.edit == card.message_id
+
+
+async def test_restart_between_question_and_answer(db: Database, clock: FakeClock) -> None:
     core, delivery, sender = make_core(db, clock)
-    first = Chat(core, delivery, sender)
-    await first.say("/start")
-    await first.press("Запитати бібліотекаря")
+    chat = Chat(core, delivery, sender)
+    [card] = staff(await ask_from_menu(chat, "Як змінити тариф на газ?"))
     path = db.path
     await db.close()
 
-    # A new process: new database connection, new core, same file.
     reopened = await Database.open(path)
     try:
-        core, delivery, sender = make_core(reopened, clock)
-        second = Chat(core, delivery, sender)
-        sent = await second.say("Чи працює бібліотека в неділю?")
-        assert any(s.chat_id == STAFF_CHAT and "в неділю" in s.text for s in sent)
+        core, delivery, sender2 = make_core(reopened, clock)
+        sender2.ids = sender.ids  # message ids go on where the messenger left them
+        after = Chat(core, delivery, sender2)
+        sent = await after.staff_say("Зверніться до постачальника газу.", reply_to=card.message_id)
+        [answer] = citizen(after, sent)
+        assert "Зверніться до постачальника газу." in answer.text
     finally:
         await reopened.close()

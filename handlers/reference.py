@@ -1,0 +1,154 @@
+"""Reference answers: free text is a question for the knowledge base; "Довідка" browses it.
+
+Decision table for a question (the engine decides, thresholds are data):
+  answer  → the article, its links as buttons, then "Чи допомогла відповідь?" Так / Ні
+  suggest → up to three titles as buttons, plus "Немає потрібного — запитати бібліотекаря"
+  none    → say so, offer the librarian
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from handlers import texts
+from handlers.context import Context, Router
+from handlers.menu import HOME
+from handlers.messages import Button
+from knowledge_base.model import Article, LoadError
+
+SUGGESTIONS = 3
+
+
+def hand_over(query_id: int, label: str = texts.BTN_HAND_OVER) -> Button:
+    """Pass the recorded question to a librarian (handled by the queue)."""
+    return Button(label, f"ask:q:{query_id}")
+
+
+async def on_question(ctx: Context) -> None:
+    question = (ctx.event.text or "").strip()
+    result = ctx.services.kb.base.search(question)
+    answer = result.candidates[0].article if result.decision == "answer" else None
+    query_id = await ctx.services.kb_queries.add(
+        ctx.conn,
+        user_id=ctx.user.id,
+        question=question,
+        decision=result.decision,
+        article_id=answer.id if answer else None,
+        candidates=[(c.article.id, round(c.score, 4)) for c in result.candidates],
+        now=ctx.now,
+    )
+    if answer is not None:
+        show_article(ctx, answer, query_id)
+    elif result.decision == "suggest":
+        buttons = [
+            [Button(c.article.title, f"kb:a:{c.article.id}:{query_id}")]
+            for c in result.candidates[:SUGGESTIONS]
+        ]
+        buttons.append([hand_over(query_id, texts.BTN_NOT_LISTED)])
+        buttons.append([HOME])
+        ctx.say(texts.KB_SUGGEST, buttons)
+    else:
+        ctx.say(texts.KB_NONE, [[hand_over(query_id)], [HOME]])
+
+
+def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
+    """The article; after an answer to a question, also ask whether it helped."""
+    text = texts.KB_ARTICLE.format(title=article.title, body=article.body.strip())
+    links = [[Button(link.title, url=link.url)] for link in article.links]
+    if query_id is None:  # browsing: no question to judge the answer against
+        ctx.say(text, [*links, [Button(texts.BTN_TOPICS, "kb")], [HOME]])
+        return
+    ctx.say(text, links)
+    ctx.say(
+        texts.KB_FEEDBACK,
+        [
+            [
+                Button(texts.BTN_YES, f"kb:fb:{query_id}:y"),
+                Button(texts.BTN_NO, f"kb:fb:{query_id}:n"),
+            ],
+            [HOME],
+        ],
+    )
+
+
+async def on_button(ctx: Context) -> None:
+    """`kb` topics · `kb:c:N` a topic · `kb:a:ID[:QUERY]` an article · `kb:fb:QUERY:y|n`."""
+    parts = (ctx.event.payload or "").split(":")
+    action = parts[1] if len(parts) > 1 else ""
+    if action == "c" and len(parts) == 3 and parts[2].isdigit():
+        show_category(ctx, int(parts[2]))
+    elif action == "a" and len(parts) >= 3:
+        await open_article(ctx, parts[2], parts[3] if len(parts) > 3 else None)
+    elif action == "fb" and len(parts) == 4 and parts[2].isdigit():
+        await on_feedback(ctx, int(parts[2]), helpful=parts[3] == "y")
+    else:
+        show_topics(ctx)
+
+
+def show_topics(ctx: Context) -> None:
+    ctx.finish()
+    categories = list(ctx.services.kb.base.categories())
+    if not categories:
+        ctx.say(texts.KB_EMPTY, [[HOME]])
+        return
+    buttons = [[Button(name, f"kb:c:{index}")] for index, name in enumerate(categories)]
+    ctx.say(texts.KB_BROWSE, [*buttons, [HOME]])
+
+
+def show_category(ctx: Context, index: int) -> None:
+    categories = list(ctx.services.kb.base.categories().items())
+    if index >= len(categories):
+        show_topics(ctx)  # the base was reloaded since the button was sent
+        return
+    name, articles = categories[index]
+    buttons = [[Button(a.title, f"kb:a:{a.id}")] for a in articles]
+    ctx.say(
+        texts.KB_CATEGORY.format(category=name),
+        [*buttons, [Button(texts.BTN_TOPICS, "kb")], [HOME]],
+    )
+
+
+async def open_article(ctx: Context, article_id: str, query: str | None) -> None:
+    article = ctx.services.kb.base.get(article_id)
+    if article is None:
+        ctx.say(texts.KB_ARTICLE_GONE, [[HOME]])
+        return
+    query_id = int(query) if query and query.isdigit() else None
+    if query_id is not None:
+        recorded = await ctx.services.kb_queries.get(ctx.conn, query_id)
+        if recorded is None or recorded.user_id != ctx.user.id:
+            query_id = None  # not this person's question: browse without feedback
+        else:
+            await ctx.services.kb_queries.choose(ctx.conn, query_id, article_id)
+    show_article(ctx, article, query_id)
+
+
+async def on_feedback(ctx: Context, query_id: int, *, helpful: bool) -> None:
+    recorded = await ctx.services.kb_queries.get(ctx.conn, query_id)
+    if recorded is None or recorded.user_id != ctx.user.id:
+        show_topics(ctx)
+        return
+    await ctx.services.kb_queries.feedback(ctx.conn, query_id, helpful, ctx.now)
+    if helpful:
+        ctx.say(texts.KB_THANKS, [[HOME]])
+    else:
+        ctx.say(texts.KB_NOT_HELPFUL, [[hand_over(query_id)], [HOME]])
+
+
+async def on_reload(ctx: Context) -> None:
+    errors = await ctx.services.kb.reload()
+    ctx.to_staff(texts.KB_RELOADED.format(count=len(ctx.services.kb.base.articles)))
+    if errors:
+        ctx.to_staff(skipped_report(errors))
+
+
+def skipped_report(errors: Sequence[LoadError]) -> str:
+    lines = "\n".join(f"- {error}" for error in errors[:20])
+    more = f"\n… і ще {len(errors) - 20}" if len(errors) > 20 else ""
+    return texts.KB_SKIPPED.format(count=len(errors), errors=lines + more)
+
+
+def register(router: Router) -> None:
+    router.payloads["kb"] = on_button
+    router.fallback = on_question
+    router.staff_commands["reload_kb"] = on_reload

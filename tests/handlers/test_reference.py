@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from handlers import texts
+from knowledge_base.holder import KnowledgeBaseHolder
+from storage.db import Database
+from tests.harness import STAFF_CHAT, TEST_KB, Chat, FakeClock, make_core
+
+
+async def test_a_confident_answer_shows_the_article_links_and_asks_if_it_helped(
+    chat: Chat,
+) -> None:
+    [article, feedback] = await chat.say("Добрий день! Як передати показники лічильника води?")
+    assert article.text.startswith("**Як передати показники лічильника води**\n\n")
+    assert "фотографуйте лічильник <щомісяця> & зберігайте фото" in article.text
+    [link] = [b for row in article.reply.buttons for b in row]
+    assert (link.label, link.url) == ("Міська рада", "https://mkrada.gov.ua")
+    assert feedback.text == texts.KB_FEEDBACK
+    assert feedback.labels == [texts.BTN_YES, texts.BTN_NO, texts.BTN_MENU]
+    [thanks] = await chat.press("Так")
+    assert thanks.text == texts.KB_THANKS
+
+
+async def test_russian_question_finds_the_ukrainian_article(chat: Chat) -> None:
+    [article, _] = await chat.say("как зайти в личный кабинет пенсионного фонда")
+    assert article.text.startswith("**Особистий кабінет на порталі Пенсійного фонду**")
+
+
+async def test_an_unsure_match_suggests_titles_and_a_librarian(chat: Chat) -> None:
+    [reply] = await chat.say("бібліотека")
+    assert reply.text == texts.KB_SUGGEST
+    assert reply.labels[-2:] == [texts.BTN_NOT_LISTED, texts.BTN_MENU]
+    assert set(reply.labels[:-2]) == {
+        "Як записатися до бібліотеки",
+        "Безкоштовний Wi-Fi і комп'ютери в бібліотеці",
+    }
+    [article, feedback] = await chat.press("Wi-Fi")
+    assert article.text.startswith("**Безкоштовний Wi-Fi")
+    assert feedback.text == texts.KB_FEEDBACK
+
+
+async def test_an_unknown_question_is_not_answered_but_offered_to_a_librarian(
+    chat: Chat,
+) -> None:
+    [reply] = await chat.say("як виростити розсаду помідорів на балконі")
+    assert reply.text == texts.KB_NONE
+    assert reply.labels == [texts.BTN_HAND_OVER, texts.BTN_MENU]
+
+
+async def test_browsing_by_category_reaches_an_article(chat: Chat) -> None:
+    await chat.say("/start")
+    [topics] = await chat.press("Довідка")
+    assert topics.text == texts.KB_BROWSE
+    assert topics.labels == ["Бібліотека", "Комунальні послуги", "Пенсія", texts.BTN_MENU]
+    [category] = await chat.press("Бібліотека")
+    assert category.text == texts.KB_CATEGORY.format(category="Бібліотека")
+    [article] = await chat.press("Як записатися до бібліотеки")
+    assert "Квиток безкоштовний" in article.text
+    assert article.labels == [texts.BTN_TOPICS, texts.BTN_MENU]
+
+
+async def test_feedback_on_someone_elses_question_is_ignored(chat: Chat) -> None:
+    await chat.say("як передати показники лічильника води")
+    stranger = Chat(chat.core, chat.delivery, chat.sender, user_id="2002", name="Інший")
+    [reply] = await stranger.send(payload="kb:fb:1:n")
+    assert reply.text == texts.KB_BROWSE  # no offer to hand over someone else's question
+
+
+async def test_reload_reports_loaded_and_skipped_files(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    folder = tmp_path / "articles"
+    shutil.copytree(TEST_KB, folder)
+    kb = KnowledgeBaseHolder.load(folder)
+    core, delivery, sender = make_core(db, clock, kb=kb)
+    chat = Chat(core, delivery, sender)
+
+    (folder / "broken.md").write_text("---\nid: Погане Id\ntitle: x\n---\n", encoding="utf-8")
+    (folder / "new.md").write_text(
+        "---\nid: new-one\ntitle: Нова стаття про талони на харчування\ncategory: Інше\n"
+        "questions:\n  - де взяти талони на харчування\n  - талони на їжу\n---\nТекст.\n",
+        encoding="utf-8",
+    )
+    loaded, skipped = await chat.staff_say("/reload_kb")
+    assert loaded.chat_id == STAFF_CHAT
+    assert loaded.text == texts.KB_RELOADED.format(count=5)
+    assert skipped.text.startswith("⚠️ Пропущено файлів з помилками: 1")
+    assert "broken.md:" in skipped.text
+
+    [article, _] = await chat.say("де взяти талони на харчування")
+    assert article.text.startswith("**Нова стаття про талони на харчування**")
+
+
+async def test_citizens_cannot_reload(chat: Chat) -> None:
+    [reply] = await chat.say("/reload_kb")
+    assert reply.text == texts.UNKNOWN_COMMAND

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, date, datetime, timedelta
+
+from storage.appeals import AppealsRepo, StoredFile
+from storage.db import Database
+from storage.users import UsersRepo
+
+NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
+
+
+async def _user(db: Database, external_id: str) -> int:
+    async with db.transaction() as conn:
+        user = await UsersRepo().touch(
+            conn,
+            channel="test",
+            external_id=external_id,
+            chat_id=external_id,
+            display_name=None,
+            now=NOW,
+        )
+    return user.id
+
+
+async def test_numbers_under_concurrent_transactions_have_no_gaps_nor_duplicates(
+    db: Database,
+) -> None:
+    repo = AppealsRepo()
+
+    async def register(index: int) -> str:
+        user_id = await _user(db, f"u{index}")
+        async with db.transaction() as conn:
+            draft = await repo.create_draft(conn, user_id, NOW)
+            seq, number = await repo.allocate_number(conn, 2026)
+            await repo.register(
+                conn,
+                draft.id,
+                number=number,
+                year=2026,
+                seq=seq,
+                now=NOW,
+                due_date=date(2026, 12, 26),
+                repeat_of=None,
+            )
+        return number
+
+    numbers = await asyncio.gather(*(register(i) for i in range(30)))
+    assert sorted(numbers) == [f"МР-2026-{n:06d}" for n in range(1, 31)]
+
+
+async def test_a_rolled_back_submission_gives_its_number_back(db: Database) -> None:
+    repo = AppealsRepo()
+    try:
+        async with db.transaction() as conn:
+            await repo.allocate_number(conn, 2026)
+            raise RuntimeError("the handler failed after numbering")
+    except RuntimeError:
+        pass
+    async with db.transaction() as conn:
+        _, number = await repo.allocate_number(conn, 2026)
+    assert number == "МР-2026-000001"
+
+
+async def test_fields_attachments_and_history_round_trip(db: Database) -> None:
+    repo = AppealsRepo()
+    user_id = await _user(db, "u1")
+    files = (StoredFile("photo", "AgAD1", None, 1200), StoredFile("document", "BQAD2", "a.pdf", 9))
+    async with db.transaction() as conn:
+        draft = await repo.create_draft(conn, user_id, NOW)
+        await repo.update(
+            conn, draft.id, NOW, surname="Шевченко", attachments=files, confidential=True
+        )
+        await repo.add_history(conn, draft.id, "submitted", actor="заявник", note=None, now=NOW)
+        stored = await repo.get(conn, draft.id)
+        history = await repo.history(conn, draft.id)
+    assert stored is not None
+    assert stored.surname == "Шевченко"
+    assert stored.attachments == files
+    assert stored.confidential is True
+    assert [h.status for h in history] == ["submitted"]
+
+
+async def test_only_stale_drafts_are_deleted(db: Database) -> None:
+    repo = AppealsRepo()
+    user_id = await _user(db, "u1")
+    async with db.transaction() as conn:
+        old = await repo.create_draft(conn, user_id, NOW - timedelta(days=8))
+        fresh = await repo.create_draft(conn, user_id, NOW - timedelta(days=6))
+        assert await repo.delete_stale_drafts(conn, NOW - timedelta(days=7)) == 1
+        assert await repo.get(conn, old.id) is None
+        assert await repo.get(conn, fresh.id) is not None
