@@ -23,6 +23,7 @@ from aiogram.exceptions import (
 )
 from aiogram.types import (
     BotCommand,
+    BotCommandScopeChat,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -46,8 +47,18 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 COMMANDS = [
     BotCommand(command="start", description="Почати й показати меню"),
     BotCommand(command="menu", description="Головне меню"),
+    BotCommand(command="my", description="Мої звернення"),
     BotCommand(command="help", description="Як користуватися"),
     BotCommand(command="cancel", description="Скасувати й повернутися до меню"),
+]
+# Shown in the librarians' group only.
+STAFF_COMMANDS = [
+    BotCommand(command="queue", description="Відкриті запитання"),
+    BotCommand(command="appeals", description="Звернення до міського голови"),
+    BotCommand(command="appeal", description="Звернення за номером, з історією"),
+    BotCommand(command="assist", description="Подати звернення за відвідувача"),
+    BotCommand(command="reload_kb", description="Перечитати базу знань"),
+    BotCommand(command="help", description="Команди бібліотекарів"),
 ]
 # Kinds of message we cannot read, by the Message field that carries them.
 UNSUPPORTED_FIELDS = (
@@ -118,6 +129,10 @@ class TelegramChannel:
 
     async def setup(self) -> None:
         await self.bot.set_my_commands(COMMANDS)
+        if self.staff_chat_id is not None:
+            await self.bot.set_my_commands(
+                STAFF_COMMANDS, scope=BotCommandScopeChat(chat_id=self.staff_chat_id)
+            )
 
     async def run_polling(self) -> None:
         await self.setup()

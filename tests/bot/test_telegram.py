@@ -90,8 +90,15 @@ async def test_start_shows_the_menu_as_an_inline_keyboard_and_commands_are_set(
             texts.BTN_LIBRARIAN,
             texts.BTN_CONTACTS,
         ]
-        commands = (await tg.wait_for("setMyCommands")).params["commands"]
-        assert [c["command"] for c in commands] == ["start", "menu", "help", "cancel"]
+        assert [c["command"] for c in tg.commands["default"]] == [
+            "start",
+            "menu",
+            "my",
+            "help",
+            "cancel",
+        ]
+        staff_commands = [c["command"] for c in tg.commands[f"chat:{STAFF_CHAT_ID}"]]
+        assert {"queue", "appeals", "appeal", "assist", "reload_kb"} <= set(staff_commands)
 
         tg.press_button("contacts", message_id=greeting.result["message_id"])
         await tg.wait_for("answerCallbackQuery")
@@ -275,3 +282,73 @@ async def test_a_long_article_arrives_in_several_messages_within_the_limit(
         assert all(len(c.text or "") <= 4096 for c in parts)
         seen = "".join(shown(c) for c in parts)
         assert all(f"Крок {i}." in seen for i in range(1, 41))
+
+
+LIBRARIAN = 5005
+OUTSIDER = 6006
+
+
+async def test_the_librarian_loop_on_telegram_only_members_act(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    tg.set_chat_member(STAFF_CHAT_ID, LIBRARIAN, "member")
+    tg.set_chat_member(STAFF_CHAT_ID, OUTSIDER, "left")
+    in_staff_chat = {"chat_id": STAFF_CHAT_ID, "chat_type": "supergroup"}
+    async with running(settings_for(tg, tmp_path), tg):
+        tg.send_text("/start")
+        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        tg.press_button("ask", message_id=greeting.result["message_id"])
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+        tg.send_text("Де подивитися розклад курсів?")
+        card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, "❓ Запитання №1"))
+        card_id = card.result["message_id"]
+        assert labels(card) == [texts.BTN_TAKE, texts.BTN_CLOSE, texts.BTN_TO_KB]
+
+        # Someone outside the staff chat presses "Беру", then a librarian does. Updates are
+        # handled in order, so had the outsider's press counted, its edit would come first.
+        tg.press_button(
+            "tk:take:1",
+            message_id=card_id,
+            user_id=OUTSIDER,
+            first_name="Чужий",
+            chat_id=STAFF_CHAT_ID,
+        )
+        tg.press_button(
+            "tk:take:1",
+            message_id=card_id,
+            user_id=LIBRARIAN,
+            first_name="Ірина",
+            chat_id=STAFF_CHAT_ID,
+        )
+        taken = await tg.wait_for("editMessageText")
+        assert taken.params["message_id"] == card_id
+        assert "Взяв(ла): Ірина" in shown(taken)
+
+        tg.send_text(
+            "Розклад є в розділі «Навчання».",
+            user_id=LIBRARIAN,
+            first_name="Ірина",
+            reply_to_message_id=card_id,
+            **in_staff_chat,
+        )
+        answer = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Відповідь бібліотекаря"))
+        assert "Розклад є в розділі «Навчання»." in shown(answer)
+        assert labels(answer)[:3] == [texts.BTN_RATE_UP, texts.BTN_RATE_DOWN, texts.BTN_FOLLOW_UP]
+        answered = await tg.wait_for("editMessageText")
+        assert "Відповідь надіслано: Ірина" in shown(answered)
+
+        photo = tg.send_photo(
+            user_id=LIBRARIAN, first_name="Ірина", reply_to_message_id=card_id, **in_staff_chat
+        )
+        relayed = await tg.wait_for("sendPhoto", lambda c: c.chat_id == CITIZEN)
+        assert relayed.params["photo"] == photo["message"]["photo"][-1]["file_id"]
+        tg.send_document(
+            user_id=LIBRARIAN, first_name="Ірина", reply_to_message_id=card_id, **in_staff_chat
+        )
+        await tg.wait_for("sendDocument", lambda c: c.chat_id == CITIZEN)
+
+        # An outsider's reply to the card never reaches the citizen.
+        tg.send_text("спам", user_id=OUTSIDER, reply_to_message_id=card_id, **in_staff_chat)
+        tg.send_text("/queue", user_id=LIBRARIAN, **in_staff_chat)
+        await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, texts.QUEUE_EMPTY))
+        assert "спам" not in tg.sent_texts(CITIZEN)

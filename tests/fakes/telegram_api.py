@@ -427,9 +427,13 @@ class FakeTelegramServer:
         user_id: int = DEFAULT_USER_ID,
         first_name: str = DEFAULT_FIRST_NAME,
         chat_id: int | None = None,
+        chat_type: str = "private",
+        reply_to_message_id: int | None = None,
     ) -> JsonDict:
         media = {"photo": self._new_file("photo", content)}
-        return self._user_media(media, caption, user_id, first_name, chat_id)
+        return self._user_media(
+            media, caption, user_id, first_name, chat_id, chat_type, reply_to_message_id
+        )
 
     def send_document(
         self,
@@ -441,9 +445,19 @@ class FakeTelegramServer:
         user_id: int = DEFAULT_USER_ID,
         first_name: str = DEFAULT_FIRST_NAME,
         chat_id: int | None = None,
+        chat_type: str = "private",
+        reply_to_message_id: int | None = None,
     ) -> JsonDict:
         document = self._new_file("document", content, file_name=file_name, mime_type=mime_type)
-        return self._user_media({"document": document}, caption, user_id, first_name, chat_id)
+        return self._user_media(
+            {"document": document},
+            caption,
+            user_id,
+            first_name,
+            chat_id,
+            chat_type,
+            reply_to_message_id,
+        )
 
     def send_sticker(
         self,
@@ -963,10 +977,19 @@ class FakeTelegramServer:
         user_id: int,
         first_name: str,
         chat_id: int | None,
+        chat_type: str = "private",
+        reply_to_message_id: int | None = None,
     ) -> JsonDict:
         if caption is not None:
             media["caption"] = caption
-        return self._user_message(media, user_id=user_id, chat_id=chat_id, first_name=first_name)
+        return self._user_message(
+            media,
+            user_id=user_id,
+            chat_id=chat_id,
+            first_name=first_name,
+            chat_type=chat_type,
+            reply_to_message_id=reply_to_message_id,
+        )
 
     def _bot_message(self, chat_id: int, content: JsonDict, params: JsonDict) -> JsonDict:
         reply = params.get("reply_parameters")
