@@ -38,15 +38,17 @@ def test_each_bad_setting_is_one_readable_line_without_traceback(tmp_path: Path)
         "WEBHOOK_PORT": "99999",
         "TIMEZONE": "Europe/Mykolaiv",
         "TELEGRAM_BOT_TOKEN": "not-a-token-secret-value",
+        "LIBRARY_HOURS": "щодня з ранку",
     }
     result = run_bot("check-settings", env=env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5
     assert any(line.startswith("Invalid setting TELEGRAM_MODE:") for line in lines)
     assert any(line.startswith("Invalid setting WEBHOOK_PORT:") for line in lines)
     assert any(line.startswith("Invalid setting TIMEZONE:") for line in lines)
     assert any(line.startswith("Invalid setting TELEGRAM_BOT_TOKEN:") for line in lines)
+    assert any(line.startswith("Invalid setting LIBRARY_HOURS:") for line in lines)
     assert "Traceback" not in result.stderr
     assert "not-a-token-secret-value" not in result.stderr + result.stdout
 
