@@ -25,6 +25,9 @@ TERM_DAYS = 30
 SHORT_TERM_DAYS = 15  # "needs no further study"
 EXTENDED_TERM_DAYS = 45
 DEADLINE_WARNING_DAYS = 5
+# The law gives 5 days to forward an appeal to the right body and 10 to return an
+# incomplete one; appeals not passed on after this many days are listed each morning.
+NOT_PASSED_ON_WARNING_DAYS = 3
 DRAFT_LIFETIME = timedelta(days=7)
 
 CITIZEN_ACTOR = "заявник"
@@ -507,7 +510,12 @@ async def run_deadlines(scope: Scope) -> None:
     tz = scope.services.timezone
     today = local_day(scope.now, tz)
     due = await REPO.due_by(scope.conn, today + timedelta(days=DEADLINE_WARNING_DAYS))
-    if not due:
+    waiting = [
+        a
+        for a in await REPO.listing(scope.conn, ("submitted", "checking"))
+        if (today - term_start(a, tz)).days >= NOT_PASSED_ON_WARNING_DAYS
+    ]
+    if not due and not waiting:
         return
     overdue = [a for a in due if a.due_date is not None and a.due_date < today]
     soon = [a for a in due if a not in overdue]
@@ -515,6 +523,7 @@ async def run_deadlines(scope: Scope) -> None:
     for title, group in (
         (texts.STAFF_DEADLINES_OVERDUE, overdue),
         (texts.STAFF_DEADLINES_SOON, soon),
+        (texts.STAFF_DEADLINES_NOT_PASSED_ON, waiting),
     ):
         if group:
             lines += ["", title]

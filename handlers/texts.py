@@ -541,6 +541,10 @@ STAFF_APPEAL_USAGE = "Напишіть /appeal і номер, наприклад
 STAFF_DEADLINES = "**Строки відповідей на звернення** ({date})"
 STAFF_DEADLINES_OVERDUE = "Прострочені:"
 STAFF_DEADLINES_SOON = "Відповідь потрібна протягом 5 днів:"
+STAFF_DEADLINES_NOT_PASSED_ON = (
+    "Ще не передані далі (переслати за належністю — до 5 днів, "
+    "повернути на доопрацювання — до 10 днів від реєстрації):"
+)
 STAFF_DEADLINES_LINE = "- {star}{number} — {topic}; {status}; до {due}"
 
 STAFF_ASSIST_CONSENT = (
@@ -555,6 +559,15 @@ STAFF_ASSIST_HINT = (
     "бота — інакше я не побачу ваших повідомлень у групі."
 )
 STAFF_ASSIST_NOT_YOURS = "Це звернення заповнює інший бібліотекар."
+
+# --- Viber -----------------------------------------------------------------------------
+
+VIBER_SHARE_PHONE = "📱 Надіслати мій номер"
+# A file sent from Telegram cannot be forwarded to Viber: say so instead of pretending.
+VIBER_FILE_NOT_SHOWN = (
+    "📎 До цього повідомлення додано файл{name}, але у Viber його показати неможливо. "
+    "Отримати його можна в бібліотеці або в нашому Telegram-боті."
+)
 
 # --- Staff -----------------------------------------------------------------------------
 
