@@ -8,9 +8,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from knowledge_base import evaluate
+from knowledge_base import calibrate, evaluate
+from knowledge_base.analysis import Analyzer
 from knowledge_base.loader import load_articles
-from knowledge_base.search import KnowledgeBase
+from knowledge_base.search import KnowledgeBase, Thresholds
 
 DEFAULT_KB = Path(__file__).parent / "articles"
 
@@ -46,6 +47,13 @@ def _parser() -> argparse.ArgumentParser:
     evaluation.add_argument("--kb", type=Path, default=DEFAULT_KB, help="тека зі статтями")
     evaluation.add_argument("--questions", type=Path, required=True, help="файл JSON Lines")
     evaluation.set_defaults(handler=_eval)
+
+    fitting = commands.add_parser(
+        "calibrate",
+        help="підібрати ваги рішення на питаннях, зроблених із самої бази; друкує таблицю [model]",
+    )
+    fitting.add_argument("--kb", type=Path, default=DEFAULT_KB, help="тека зі статтями")
+    fitting.set_defaults(handler=_calibrate)
     return parser
 
 
@@ -78,6 +86,17 @@ def _eval(args: argparse.Namespace) -> int:
     for line in evaluate.misses_table(outcomes):
         print(line)
     print(json.dumps(evaluate.metrics(outcomes), ensure_ascii=False))
+    return 0
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    result = load_articles(args.kb)
+    _report_skipped(result.errors)
+    data = calibrate.examples(result.articles, Thresholds.load(), Analyzer())
+    right = sum(example.right for example in data)
+    print(f"питань: {len(data)}, з правильною першою статтею: {right}")
+    bias, weights = calibrate.fit(data)
+    print(calibrate.model_table(bias, weights))
     return 0
 
 

@@ -29,6 +29,9 @@ SHORT_WORDS = frozenset(["в", "у", "з", "с", "к", "и", "і", "й", "а", "
 Lemmas = frozenset[str]
 # Parts of speech that never name a subject (OpenCorpora tags, used by both dictionaries).
 FUNCTION_POS = frozenset({"NPRO", "NUMR", "PREP", "CONJ", "PRCL", "INTJ", "PRED"})
+# Parts of speech that can name what a question is about: «курси англійської».
+SUBJECT_POS = frozenset({"NOUN", "ADJF", "ADJS"})
+NAME_GRAMMEMES = frozenset({"Geox", "Name", "Surn", "Patr"})
 
 
 @functools.cache
@@ -59,6 +62,7 @@ class Analyzer:
         self._lemma_cache: dict[str, Lemmas] = {}
         self._known_cache: dict[str, bool] = {}
         self._noun_cache: dict[str, bool] = {}
+        self._subject_cache: dict[str, bool] = {}
         self._rule_cache: dict[str, tuple[Rule, ...]] = {}
         self._function_cache: dict[str, bool] = {}
         self._skeleton_cache: dict[str, frozenset[str]] = {}
@@ -89,6 +93,17 @@ class Analyzer:
             )
             self._noun_cache[word] = noun
         return noun
+
+    def is_subject(self, word: str) -> bool:
+        """A common noun or adjective that is not a family, people or time word."""
+        subject = self._subject_cache.get(word)
+        if subject is None:
+            subject = not self.is_context_word(word) and any(
+                analyzer.word_is_known(word) and _subject_tag(analyzer.parse(word)[0].tag)
+                for analyzer in (self._uk, self._ru)
+            )
+            self._subject_cache[word] = subject
+        return subject
 
     def lemmas(self, word: str) -> Lemmas:
         cached = self._lemma_cache.get(word)
@@ -269,7 +284,11 @@ def _same_words(variant: tuple[Lemmas, ...], canonical: tuple[Lemmas, ...]) -> b
 
 def _common_noun(tag: OpencorporaTag) -> bool:
     # Place and person names say where or who, not what the question is about.
-    return tag.POS == "NOUN" and not {"Geox", "Name", "Surn", "Patr"} & set(tag.grammemes)
+    return tag.POS == "NOUN" and not NAME_GRAMMEMES & set(tag.grammemes)
+
+
+def _subject_tag(tag: OpencorporaTag) -> bool:
+    return tag.POS in SUBJECT_POS and not NAME_GRAMMEMES & set(tag.grammemes)
 
 
 def _phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:

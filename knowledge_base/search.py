@@ -12,10 +12,16 @@ How a question is scored against an article:
 3. Coverage: the share of the question's weight (each slot weighted by how
    rare its word is) that the article contains, counting a word in the title
    or example questions fully and one only in the body partly.
-4. The score adds how closely the question's wording resembles the article's
-   example questions, character by character.
-5. The decision compares the best score and its lead over the second with
-   thresholds kept in `data/thresholds.toml`.
+4. The score adds how closely the question resembles the article's title,
+   example questions and keywords in pieces of three to five letters
+   (`chargrams.py`), which forgives typos and glued words that lemmas miss.
+5. The decision is a tiny logistic model over a few signals of the best
+   article: its score, its lead over the runner-up, its letter resemblance,
+   and how much of the question's subject it leaves uncovered (a question
+   about «курси англійської» is not answered by an article about computer
+   courses that never mentions English). Its weights live in
+   `data/thresholds.toml`; `python -m knowledge_base calibrate` fits them on
+   questions made from the knowledge base itself.
 """
 
 from __future__ import annotations
@@ -30,6 +36,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from knowledge_base.analysis import DATA_DIR, SHORT_WORDS, Analyzer
+from knowledge_base.chargrams import CharIndex, fold
 from knowledge_base.loader import load_articles
 from knowledge_base.model import Article, LoadError
 from knowledge_base.text import is_latin, normalise, skeleton, tokens, transliterations
@@ -40,11 +47,31 @@ SUGGESTIONS = 3
 # Articles fully scored per question, and what counts as a common word: one
 # found in more than a COMMON_DF_SHARE-th of the articles (never below the floor).
 SHORTLIST = 60
-RERANKED = 10
+# Of those, how many are also compared letter by letter (the slower signal).
+RERANKED = 30
 # Shorter misspelt words have too many look-alikes to be guessed safely.
 FUZZY_MIN_LENGTH = 5
 COMMON_DF_FLOOR = 64
 COMMON_DF_SHARE = 8
+
+
+FEATURES = ("score", "lead", "letters", "uncovered", "length")
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    """Logistic regression: the probability that the best article answers the question."""
+
+    bias: float
+    weights: tuple[float, ...]
+
+    @classmethod
+    def from_table(cls, table: dict[str, float]) -> DecisionModel:
+        return cls(float(table["bias"]), tuple(float(table[name]) for name in FEATURES))
+
+    def probability(self, features: Sequence[float]) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
+        return 1 / (1 + math.exp(-max(-60.0, min(60.0, z))))
 
 
 @dataclass(frozen=True)
@@ -54,12 +81,14 @@ class Thresholds:
     answer: float
     margin: float
     suggest: float
+    model: DecisionModel
     title_weight: float
     keyword_weight: float
     body_weight: float
     unknown_weight: float
     unknown_noun_weight: float
-    wording_weight: float
+    letters_weight: float
+    incidental_salience: float
     fuzzy_cutoff: float
     known_fuzzy_cutoff: float
     known_fuzzy_length: int
@@ -73,12 +102,14 @@ class Thresholds:
             answer=float(decision["answer"]),
             margin=float(decision["margin"]),
             suggest=float(decision["suggest"]),
+            model=DecisionModel.from_table(data["model"]),
             title_weight=float(scoring["title_weight"]),
             keyword_weight=float(scoring["keyword_weight"]),
             body_weight=float(scoring["body_weight"]),
             unknown_weight=float(scoring["unknown_weight"]),
             unknown_noun_weight=float(scoring["unknown_noun_weight"]),
-            wording_weight=float(scoring["wording_weight"]),
+            letters_weight=float(scoring["letters_weight"]),
+            incidental_salience=float(scoring["incidental_salience"]),
             fuzzy_cutoff=float(scoring["fuzzy_cutoff"]),
             known_fuzzy_cutoff=float(scoring["known_fuzzy_cutoff"]),
             known_fuzzy_length=int(scoring["known_fuzzy_length"]),
@@ -104,12 +135,22 @@ class _Slot:
     terms: frozenset[str]
     weight: float
     confidence: float
+    # How much the word names the question's subject (a common noun or an
+    # adjective does; a verb, a place name or «мама» tells the story around it).
+    salience: float
 
 
 @dataclass(frozen=True)
 class _Document:
     weights: dict[str, float]
-    phrasings: tuple[str, ...]
+    phrasings: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class _Scored:
+    number: int
+    score: float
+    letters: float
 
 
 class KnowledgeBase:
@@ -135,6 +176,7 @@ class KnowledgeBase:
             self._skeletons.setdefault(skeleton(term), set()).add(term)
         self._skeleton_keys = list(self._skeletons)
         self._resolved: dict[str, tuple[frozenset[str], float]] = {}
+        self._letters = CharIndex([document.phrasings for document in self._documents])
 
     @classmethod
     def build(
@@ -163,27 +205,41 @@ class KnowledgeBase:
         }
 
     def search(self, text: str, limit: int = 5) -> SearchResult:
-        slots = self._slots(text)
-        if not slots or not self._documents:
-            return SearchResult("none", [])
-        coverage = self._coverage(slots)
-        ranked = self._rerank(normalise(text), coverage)
+        ranked, features = self._ranked(text)
         candidates = [
-            Candidate(self.articles[number], score)
-            for number, score in ranked[: max(limit, SUGGESTIONS)]
-            if score > 0
+            Candidate(self.articles[scored.number], scored.score)
+            for scored in ranked[: max(limit, SUGGESTIONS)]
+            if scored.score > 0
         ]
-        return SearchResult(self._decide(candidates), candidates[:limit])
+        return SearchResult(self._decide(candidates, features), candidates[:limit])
+
+    def features(self, text: str) -> tuple[list[int], list[float] | None]:
+        """Ranked article numbers and the decision's signals, for calibration tools."""
+        ranked, features = self._ranked(text)
+        return [scored.number for scored in ranked], features
+
+    def _ranked(self, text: str) -> tuple[list[_Scored], list[float] | None]:
+        words = self._question_words(text)
+        slots = self._slots(words)
+        if not slots or not self._documents:
+            return [], None
+        coverage = self._coverage(slots)
+        ranked = self._fuse(words, coverage)
+        if not ranked:
+            return [], None
+        return ranked, self._signals(slots, ranked)
 
     # Indexing
 
     def _index(self, article: Article) -> _Document:
         t = self.thresholds
+        title = [tokens(text) for text in (article.title, *article.questions)]
+        keywords = [tokens(text) for text in article.keywords]
         fields = sorted(
             (
-                (t.body_weight, [article.body]),
-                (t.keyword_weight, list(article.keywords)),
-                (t.title_weight, [article.title, *article.questions]),
+                (t.body_weight, [tokens(article.body)]),
+                (t.keyword_weight, keywords),
+                (t.title_weight, title),
             ),
             key=lambda field: field[0],
         )
@@ -191,15 +247,20 @@ class KnowledgeBase:
         weights: dict[str, float] = {}
         for weight, texts in fields:
             weights.update(dict.fromkeys(self._document_terms(texts), weight))
-        phrasings = tuple(normalise(text) for text in (article.title, *article.questions))
+        keyword_words = [word for words in keywords for word in words]
+        phrasings = tuple(self._letter_words(words) for words in [*title, keyword_words])
         return _Document(weights, phrasings)
 
-    def _document_terms(self, texts: Iterable[str]) -> set[str]:
-        words = [word for text in texts for word in tokens(text)]
+    def _document_terms(self, texts: Sequence[list[str]]) -> set[str]:
+        words = [word for text in texts for word in text]
         self._surfaces.update(words)
         terms = self._analyzer.index_terms(words)
         terms.difference_update(self._analyzer.stopwords)
         return terms
+
+    def _letter_words(self, words: Iterable[str]) -> tuple[str, ...]:
+        stopwords = self._analyzer.stopwords
+        return tuple(fold(word) for word in words if word not in stopwords and not word.isdigit())
 
     def _idf_for(self, df: int) -> float:
         total = len(self._documents)
@@ -207,9 +268,11 @@ class KnowledgeBase:
 
     # Reading a question
 
-    def _slots(self, text: str) -> list[_Slot]:
+    def _question_words(self, text: str) -> list[str]:
+        return self._expand(tokens(self._analyzer.strip_fillers(normalise(text))))
+
+    def _slots(self, words: Sequence[str]) -> list[_Slot]:
         analyzer = self._analyzer
-        words = self._expand(tokens(analyzer.strip_fillers(normalise(text))))
         slots: list[_Slot] = []
         seen: set[frozenset[str]] = set()
         position = 0
@@ -278,9 +341,12 @@ class KnowledgeBase:
 
     def _resolve(self, lemmas: frozenset[str], word: str) -> _Slot:
         """Matches a question word (or a rewritten phrase, `word` empty) to index terms."""
+        t = self.thresholds
+        subject = not word or self._analyzer.is_subject(word)
+        salience = 1.0 if subject else t.incidental_salience
         known = frozenset(lemma for lemma in lemmas if lemma in self._idf)
         if known:
-            return _Slot(known, max(self._idf[term] for term in known), 1.0)
+            return _Slot(known, max(self._idf[term] for term in known), 1.0, salience)
         in_dictionary = not word or self._analyzer.is_known(word)
         best: tuple[frozenset[str], float] = (frozenset(), 0.0)
         for lemma in sorted(lemmas):
@@ -289,8 +355,8 @@ class KnowledgeBase:
                 best = found
         terms, confidence = best
         if not terms:
-            return _Slot(frozenset(), self._unknown_weight(word), 0.0)
-        return _Slot(terms, max(self._idf[term] for term in terms), confidence)
+            return _Slot(frozenset(), self._unknown_weight(word), 0.0, salience)
+        return _Slot(terms, max(self._idf[term] for term in terms), confidence, salience)
 
     def _resolve_term(self, word: str, known: bool = False) -> tuple[frozenset[str], float]:
         """Index terms spelled like `word` once language and typos are ignored.
@@ -364,30 +430,44 @@ class KnowledgeBase:
             covered += best * slot.confidence
         return covered
 
-    def _rerank(self, query: str, coverage: dict[int, float]) -> list[tuple[int, float]]:
-        shortlist = sorted(coverage.items(), key=lambda item: -item[1])[:RERANKED]
+    def _fuse(self, words: Sequence[str], coverage: dict[int, float]) -> list[_Scored]:
+        """Word coverage and letter resemblance, weighted and summed, best first."""
         t = self.thresholds
-        scored = [
-            (
-                number,
-                (1 - t.wording_weight) * value + t.wording_weight * self._wording(query, number),
-            )
-            for number, value in shortlist
+        query = self._letters.query(self._letter_words(words))
+        share = t.letters_weight
+        scored = []
+        best = sorted(coverage.items(), key=lambda item: (-item[1], item[0]))[:RERANKED]
+        for number, value in best:
+            letters = self._letters.similarity(query, number)
+            scored.append(_Scored(number, (1 - share) * value + share * letters, letters))
+        return sorted(scored, key=lambda item: (-item.score, item.number))
+
+    def _signals(self, slots: Sequence[_Slot], ranked: Sequence[_Scored]) -> list[float]:
+        """What the decision looks at: see FEATURES and `data/thresholds.toml`."""
+        best = ranked[0]
+        second = ranked[1].score if len(ranked) > 1 else 0.0
+        weights = self._documents[best.number].weights
+        salient = sum(slot.weight * slot.salience for slot in slots)
+        uncovered = sum(
+            slot.weight * slot.salience
+            for slot in slots
+            if slot.confidence == 0 or not any(term in weights for term in slot.terms)
+        )
+        return [
+            best.score,
+            best.score - second,
+            best.letters,
+            uncovered / salient if salient else 0.0,
+            math.log(len(slots)),
         ]
-        return sorted(scored, key=lambda item: (-item[1], item[0]))
 
-    def _wording(self, query: str, number: int) -> float:
-        phrasings = self._documents[number].phrasings
-        return max(fuzz.token_set_ratio(query, phrasing) for phrasing in phrasings) / 100
-
-    def _decide(self, candidates: Sequence[Candidate]) -> Decision:
-        if not candidates:
+    def _decide(self, candidates: Sequence[Candidate], features: list[float] | None) -> Decision:
+        if not candidates or features is None:
             return "none"
         t = self.thresholds
-        top = candidates[0].score
-        second = candidates[1].score if len(candidates) > 1 else 0.0
-        if top >= t.answer and top - second >= t.margin:
+        lead = features[FEATURES.index("lead")]
+        if lead >= t.margin and t.model.probability(features) >= t.answer:
             return "answer"
-        if top >= t.suggest:
+        if candidates[0].score >= t.suggest:
             return "suggest"
         return "none"
