@@ -13,9 +13,9 @@ from bot import export
 from bot.settings import Settings, describe_errors
 
 NO_CHANNEL_HINT = (
-    "Telegram is not configured, so the bot starts in the console.\n"
-    "To connect Telegram: get a token from @BotFather and set TELEGRAM_BOT_TOKEN in .env "
-    "(see .env.example and README.md).\n"
+    "Neither Telegram nor Viber is configured, so the bot starts in the console.\n"
+    "To connect Telegram: get a token from @BotFather and set TELEGRAM_BOT_TOKEN in .env; "
+    "for Viber set VIBER_AUTH_TOKEN and WEBHOOK_BASE_URL (see .env.example and README.md).\n"
 )
 
 
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if command == "check-settings":
         print("Settings are valid.")
         return 0
-    if command == "console" or not settings.telegram_enabled:
+    if command == "console" or not (settings.telegram_enabled or settings.viber_enabled):
         if command != "console":
             sys.stderr.write(NO_CHANNEL_HINT)
         # Log lines would interleave with the conversation on the same terminal.
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         root.setLevel(max(root.level, logging.WARNING))
         asyncio.run(app.run_console(settings))
         return 0
-    asyncio.run(app.run_telegram(settings))
+    asyncio.run(app.run_channels(settings))
     return 0
 
 

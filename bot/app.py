@@ -9,7 +9,7 @@ import signal
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from bot.channels.console import STAFF_ADDRESS as CONSOLE_STAFF
 from bot.channels.console import ConsoleChannel
@@ -24,7 +24,15 @@ from knowledge_base.holder import KnowledgeBaseHolder
 from storage.db import Database
 from storage.outbox import OutboxItem
 
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from bot.channels.telegram import TelegramChannel
+    from bot.channels.viber import ViberChannel
+
 log = logging.getLogger(__name__)
+
+POLLING_STOP_SECONDS = 15.0
 
 
 def utc_now() -> datetime:
@@ -85,43 +93,58 @@ async def run_console(
         await app.delivery.flush()
 
 
-async def run_telegram(settings: Settings, stop: asyncio.Event | None = None) -> None:
-    """Run until SIGTERM/SIGINT, or until `stop` is set when the caller passes one."""
+async def run_channels(settings: Settings, stop: asyncio.Event | None = None) -> None:
+    """Run every configured channel (Telegram, Viber) until SIGTERM/SIGINT, or until `stop`
+    is set when the caller passes one.
+
+    One aiohttp server hosts every webhook: Telegram's when it is in webhook mode, Viber's
+    always (Viber has no polling). On the way out: stop taking updates, finish the ones in
+    hand, flush the outbox; `assemble` closes the database.
+    """
     # Imported here: aiogram takes seconds to import, and the console does not need it.
     from aiohttp import web
 
-    from bot.channels.telegram import CHANNEL as TELEGRAM
-    from bot.channels.telegram import TelegramChannel
-
-    staff = Address(TELEGRAM, str(settings.staff_chat_id)) if settings.staff_chat_id else None
-    if staff is None:
+    staff = None
+    if not settings.telegram_enabled:
+        log.warning(
+            "Telegram is off: questions for librarians (a Telegram group) are not delivered"
+        )
+    elif settings.staff_chat_id:
+        staff = Address("telegram", str(settings.staff_chat_id))
+    else:
         log.warning("STAFF_CHAT_ID is not set: questions for librarians cannot be delivered")
     async with assemble(settings, staff=staff) as app:
-        telegram = TelegramChannel(settings, app.core.handle)
-        app.delivery.senders[TELEGRAM] = telegram.sender
+        channels = await _open_channels(settings, app)
+        telegram, viber = channels.telegram, channels.viber
         if stop is None:
             stop = asyncio.Event()
             _on_signals(stop.set)
         delivering = asyncio.create_task(app.delivery.run(), name="delivery")
         runner: web.AppRunner | None = None
+        polling: asyncio.Task[None] | None = None
         try:
-            if settings.telegram_mode == "webhook":
-                runner = web.AppRunner(telegram.webhook_app())
+            server = channels.web_app()
+            if server is not None:
+                runner = web.AppRunner(server)
                 await runner.setup()
                 await web.TCPSite(runner, settings.webhook_host, settings.webhook_port).start()
+                log.info(
+                    "webhooks listening on %s:%d", settings.webhook_host, settings.webhook_port
+                )
+            if telegram is not None and settings.telegram_mode == "webhook":
                 await telegram.set_webhook()
-                log.info("webhook listening on %s:%d", settings.webhook_host, settings.webhook_port)
-                await stop.wait()
-            else:
+            elif telegram is not None:
                 polling = asyncio.create_task(telegram.run_polling(), name="polling")
-                waiting = asyncio.create_task(stop.wait())
-                await asyncio.wait({polling, waiting}, return_when=asyncio.FIRST_COMPLETED)
-                if not polling.done():
-                    await telegram.stop_polling()
-                waiting.cancel()
-                await polling  # re-raises what stopped polling, if it was an error
+            if viber is not None:
+                await viber.set_webhook()  # Viber calls the server at once: it listens already
+            waiting = asyncio.create_task(stop.wait())
+            running = {waiting} | ({polling} if polling else set())
+            await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            waiting.cancel()
         finally:
             log.info("stopping: finishing the updates in hand")
+            if polling is not None and telegram is not None:
+                await _stop_polling(telegram, polling)
             if runner is not None:
                 await runner.cleanup()
             await app.core.drain()
@@ -129,7 +152,61 @@ async def run_telegram(settings: Settings, stop: asyncio.Event | None = None) ->
             delivering.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await delivering
-            await telegram.close()
+            await channels.close()
+        if polling is not None and not polling.cancelled():
+            await polling  # re-raises what stopped polling, if it was an error
+
+
+async def _stop_polling(telegram: TelegramChannel, polling: asyncio.Task[None]) -> None:
+    if not polling.done():
+        await telegram.stop_polling()
+        # Stopped before it began to poll, it would never notice: cancel it then. Cancelling
+        # loses nothing: the core finishes an event in hand, and an update not yet confirmed
+        # is fetched again after the restart.
+        await asyncio.wait({polling}, timeout=POLLING_STOP_SECONDS)
+        if not polling.done():
+            polling.cancel()
+            await asyncio.wait({polling})
+
+
+@dataclass
+class _Channels:
+    telegram: TelegramChannel | None = None
+    viber: ViberChannel | None = None
+
+    def web_app(self) -> web.Application | None:
+        from aiohttp import web
+
+        server = None
+        if self.telegram is not None and self.telegram.settings.telegram_mode == "webhook":
+            server = self.telegram.webhook_app()
+        if self.viber is not None:
+            server = server or web.Application()
+            self.viber.register(server)
+        return server
+
+    async def close(self) -> None:
+        if self.telegram is not None:
+            await self.telegram.close()
+        if self.viber is not None:
+            await self.viber.close()
+
+
+async def _open_channels(settings: Settings, app: App) -> _Channels:
+    channels = _Channels()
+    if settings.telegram_enabled:
+        from bot.channels.telegram import CHANNEL as TELEGRAM
+        from bot.channels.telegram import TelegramChannel
+
+        channels.telegram = TelegramChannel(settings, app.core.handle)
+        app.delivery.senders[TELEGRAM] = channels.telegram.sender
+    if settings.viber_enabled:
+        from bot.channels.viber import CHANNEL as VIBER
+        from bot.channels.viber import ViberChannel
+
+        channels.viber = ViberChannel(settings, app.core.handle, db=app.db, clock=utc_now)
+        app.delivery.senders[VIBER] = channels.viber.sender
+    return channels
 
 
 def _report_skipped(kb: KnowledgeBaseHolder) -> Callable[[Scope], Awaitable[None]]:

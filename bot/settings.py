@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     viber_auth_token: SecretStr | None = None
     viber_bot_name: str | None = None
     viber_api_url: str = "https://chatapi.viber.com/pa"
+    # Viber bills messages a bot starts more than 24 h after the person's last message
+    # (bots created since February 2024): false = such messages are not sent at all.
+    viber_proactive_messages: bool = True
 
     database_path: Path = Path("data/reception.sqlite3")
     knowledge_base_dir: Path = SHIPPED_ARTICLES
@@ -104,11 +107,20 @@ class Settings(BaseSettings):
     def telegram_enabled(self) -> bool:
         return self.telegram_bot_token is not None
 
+    @property
+    def viber_enabled(self) -> bool:
+        return self.viber_auth_token is not None
+
     def problems(self) -> list[str]:
         """Combinations that are each valid alone but do not work together."""
         found = []
         if self.telegram_mode == "webhook" and self.telegram_enabled and not self.webhook_base_url:
             found.append("WEBHOOK_BASE_URL: required when TELEGRAM_MODE=webhook")
+        if self.viber_enabled and not self.webhook_base_url:
+            found.append(
+                "WEBHOOK_BASE_URL: required when VIBER_AUTH_TOKEN is set"
+                " (Viber has no polling: it calls a public HTTPS address)"
+            )
         return found
 
 

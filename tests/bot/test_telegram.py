@@ -14,7 +14,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.app import run_telegram
+from bot.app import run_channels
 from bot.settings import Settings
 from handlers import texts
 from tests.fakes import ApiCall, FakeTelegramServer
@@ -45,7 +45,7 @@ def settings_for(tg: FakeTelegramServer, tmp_path: Path, **extra: object) -> Set
 @contextlib.asynccontextmanager
 async def running(settings: Settings, tg: FakeTelegramServer) -> AsyncIterator[None]:
     stop = asyncio.Event()
-    task = asyncio.create_task(run_telegram(settings, stop))
+    task = asyncio.create_task(run_channels(settings, stop))
     # Started once it polls (or has set its webhook): imports and the index take a while.
     earlier = {id(call) for call in tg.calls}
     await tg.wait_for(

@@ -1,0 +1,474 @@
+"""Viber: signed webhook callbacks → core events, replies → Viber REST calls.
+
+viberbot 1.0.12 parses the callbacks and builds the message dicts; it is synchronous and its
+API address is a module constant, so the REST calls are ours: aiohttp, the token in the
+`X-Viber-Auth-Token` header, the base URL from settings.
+
+- A callback is handled (and committed by the core) before Viber hears 200, so a crash
+  makes Viber retry it; `message_token` is the update key that drops the redelivery.
+- Pressed keyboard buttons arrive as text: their ActionBody is `btn:<payload>`, which tells
+  them from what people type.
+- `conversation_started` (someone opened the chat) is answered with the greeting in the
+  response body. It cannot go through the outbox: Viber refuses `send_message` to a person
+  who has not written yet ("not subscribed"), and the greeting in the body is the one message
+  Viber lets a bot send then. Nothing is stored: the dialog starts with the first message.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from viberbot.api.messages import (
+    ContactMessage,
+    FileMessage,
+    LocationMessage,
+    PictureMessage,
+    StickerMessage,
+    TextMessage,
+    URLMessage,
+    VideoMessage,
+)
+from viberbot.api.viber_requests import (
+    ViberConversationStartedRequest,
+    ViberFailedRequest,
+    ViberMessageRequest,
+    ViberSubscribedRequest,
+    ViberUnsubscribedRequest,
+    create_request,
+)
+
+from bot import render
+from bot.delivery import RetryLater, Undeliverable
+from bot.settings import Settings
+from handlers import texts
+from handlers.menu import menu_buttons
+from handlers.messages import Attachment, AttachmentKind, Button, Contact, Event, Reply
+from storage.db import Database
+from storage.users import UsersRepo
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "viber"
+WEBHOOK_PATH = "/viber/webhook"
+SIGNATURE_HEADER = "X-Viber-Content-Signature"
+TOKEN_HEADER = "X-Viber-Auth-Token"
+BUTTON_PREFIX = "btn:"
+TEXT_LIMIT = 7000
+MAX_BUTTONS = 24
+GRID_COLUMNS = 6
+SENDER_NAME_LIMIT = 28
+DEFAULT_SENDER_NAME = "Приймальня"
+# Callbacks we ask for besides `message` and `webhook`, which always come.
+EVENT_TYPES = ["conversation_started", "subscribed", "unsubscribed", "delivered", "seen", "failed"]
+# Viber bills messages a bot starts later than this after the person's last message.
+FREE_WINDOW = timedelta(hours=24)
+SHARE_PHONE_API_VERSION = 3
+REQUEST_TIMEOUT = 15.0
+
+# Viber `status` codes (https://developers.viber.com/docs/api/rest-bot-api/#error-codes).
+STATUS_OK = 0
+STATUS_INVALID_TOKEN = 2
+# Retrying cannot help: the message or the person is the problem.
+UNDELIVERABLE_STATUSES = {
+    1: "invalid url",
+    3: "bad data",
+    4: "missing data",
+    5: "receiver not registered",
+    6: "receiver not subscribed",
+    11: "receiver has no suitable device",
+    13: "api version not supported",
+    14: "incompatible with version",
+}
+TOO_MANY_REQUESTS = 12
+RETRY_SECONDS = 5.0
+ACCOUNT_RETRY_SECONDS = 60.0  # token, account or webhook trouble: an operator must act
+
+Handle = Callable[[Event], Awaitable[Any]]
+Clock = Callable[[], datetime]
+JsonDict = dict[str, Any]
+
+
+class ViberApiError(Exception):
+    """Viber answered with a non-zero `status`, or not with HTTP 200 (then status is None)."""
+
+    def __init__(self, status: int | None, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class ViberApi:
+    """The REST calls: POST {base}/{method} with a JSON body and the token in a header."""
+
+    def __init__(self, base_url: str, token: str, timeout: float = REQUEST_TIMEOUT) -> None:
+        self.base_url = base_url.rstrip("/")
+        self._token = token
+        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        self._session: aiohttp.ClientSession | None = None
+
+    async def call(self, method: str, body: JsonDict) -> JsonDict:
+        if self._session is None or self._session.closed:
+            # Created here, not in __init__: a session belongs to the running event loop.
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        async with self._session.post(
+            f"{self.base_url}/{method}", json=body, headers={TOKEN_HEADER: self._token}
+        ) as response:
+            if response.status != 200:
+                raise ViberApiError(None, f"HTTP {response.status}")
+            answer = await response.json(content_type=None)
+        if not isinstance(answer, dict):
+            raise ViberApiError(None, "not a JSON object")
+        status = answer.get("status")
+        if status != STATUS_OK:
+            code = status if isinstance(status, int) else None
+            raise ViberApiError(code, f"status {status}: {answer.get('status_message', '')}")
+        return answer
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+# --- incoming ------------------------------------------------------------------------------
+
+
+class ViberChannel:
+    def __init__(
+        self,
+        settings: Settings,
+        handle: Handle,
+        *,
+        db: Database,
+        clock: Clock,
+        api: ViberApi | None = None,
+    ) -> None:
+        assert settings.viber_auth_token is not None
+        token = settings.viber_auth_token.get_secret_value()
+        self.handle = handle
+        self._key = token.encode()
+        self.api = api or ViberApi(settings.viber_api_url, token)
+        self.sender_name = (settings.viber_bot_name or DEFAULT_SENDER_NAME)[:SENDER_NAME_LIMIT]
+        self.sender = ViberSender(
+            self.api,
+            self.sender_name,
+            db=db,
+            clock=clock,
+            proactive=settings.viber_proactive_messages,
+        )
+        base = settings.webhook_base_url
+        self.webhook_url = base + WEBHOOK_PATH if base else None
+
+    def register(self, app: web.Application) -> None:
+        """Add the callback route to an aiohttp app (one server may host several bots)."""
+        app.router.add_post(WEBHOOK_PATH, self.on_callback)
+
+    def webhook_app(self) -> web.Application:
+        app = web.Application()
+        self.register(app)
+        return app
+
+    async def set_webhook(self) -> None:
+        """Tell Viber where to call. It calls at once with a `webhook` event: listen first."""
+        assert self.webhook_url is not None
+        await self.api.call(
+            "set_webhook",
+            {"url": self.webhook_url, "event_types": EVENT_TYPES, "send_name": True},
+        )
+        log.info("viber webhook set")
+
+    async def close(self) -> None:
+        await self.api.close()
+
+    def verify(self, body: bytes, signature: str | None) -> bool:
+        """HMAC-SHA256 of the raw body with the token, compared in constant time."""
+        if not signature:
+            return False
+        expected = hmac.new(self._key, body, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(expected, signature.strip().lower())
+
+    async def on_callback(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        if not self.verify(body, request.headers.get(SIGNATURE_HEADER)):
+            log.warning("viber callback with a bad or missing signature refused")
+            return web.Response(status=403)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return web.Response(status=400)
+        if not isinstance(data, dict):
+            return web.Response(status=400)
+        kind = data.get("event")
+        if kind == "conversation_started":
+            return self._welcome(data)
+        event = self._event(data)
+        if event is not None:
+            # Not in the background: Viber hears 200 only once the event is committed.
+            await self.handle(event)
+        return web.json_response({})
+
+    def _welcome(self, data: JsonDict) -> web.Response:
+        try:
+            started = create_request(data)
+        except Exception:  # viberbot raises bare Exception on shapes it does not know
+            log.warning("viber conversation_started not understood")
+            return web.json_response({})
+        assert isinstance(started, ViberConversationStartedRequest)
+        log.info("viber conversation started: user=%s", _opaque(started.user.id))
+        [message] = build_messages(Reply(texts.GREETING, _rows(menu_buttons())))[:1]
+        return web.json_response({"sender": {"name": self.sender_name}, **message})
+
+    def _event(self, data: JsonDict) -> Event | None:
+        """The core's event for a `message` callback; None for the ones we only log."""
+        try:
+            parsed = create_request(data)
+        except Exception:  # viberbot raises bare Exception on types it does not know
+            return _unknown_message(data)
+        if isinstance(parsed, ViberMessageRequest):
+            return _message_event(parsed, data.get("message", {}))
+        if isinstance(parsed, ViberSubscribedRequest):
+            log.info("viber subscribed: user=%s", _opaque(parsed.user.id))
+        elif isinstance(parsed, ViberUnsubscribedRequest):
+            log.info("viber unsubscribed: user=%s", _opaque(parsed.user_id))
+        elif isinstance(parsed, ViberFailedRequest):
+            log.warning("viber reports a message not delivered: token=%s", parsed.message_token)
+        else:
+            log.debug("viber callback: %s", parsed.event_type)
+        return None
+
+
+def _message_event(request: ViberMessageRequest, raw: JsonDict) -> Event:
+    sender = request.sender
+    token = str(request.message_token)
+    event = Event(
+        channel=CHANNEL,
+        user_id=str(sender.id),
+        chat_id=str(sender.id),  # a bot talks to a person one-to-one: the chat is the person
+        display_name=sender.name,
+        update_key=token,
+        message_id=token,
+    )
+    message = request.message
+    if isinstance(message, TextMessage):
+        text = message.text or ""
+        if text.startswith(BUTTON_PREFIX):
+            return _with(event, payload=text[len(BUTTON_PREFIX) :])
+        return _with(event, text=text)
+    if isinstance(message, ContactMessage):
+        phone = message.contact.phone_number if message.contact else None
+        if not phone:
+            return _with(event, unsupported="contact")
+        # The share-phone button sends the person's own number.
+        return _with(event, contact=Contact(phone=str(phone), is_own=True))
+    if isinstance(message, PictureMessage):
+        photo = _media("photo", message.media, raw)
+        return _with(event, text=message.text or None, attachments=photo)
+    if isinstance(message, FileMessage):
+        return _with(event, attachments=_media("document", message.media, raw))
+    if isinstance(message, VideoMessage):
+        return _with(event, attachments=_media("video", message.media, raw))
+    if isinstance(message, URLMessage):
+        # A link on its own arrives as its own type; it is what the person wrote.
+        return _with(event, text=str(message.media or ""))
+    if isinstance(message, StickerMessage):
+        return _with(event, unsupported="sticker")
+    if isinstance(message, LocationMessage):
+        return _with(event, unsupported="location")
+    return _with(event, unsupported="other")  # rich media, keyboards, whatever comes next
+
+
+def _unknown_message(data: JsonDict) -> Event | None:
+    sender = data.get("sender")
+    if data.get("event") != "message" or not isinstance(sender, dict) or not sender.get("id"):
+        log.info("viber callback not understood: event=%s", data.get("event"))
+        return None
+    token = str(data.get("message_token", "")) or None
+    return Event(
+        channel=CHANNEL,
+        user_id=str(sender["id"]),
+        chat_id=str(sender["id"]),
+        display_name=sender.get("name"),
+        unsupported="other",
+        update_key=token,
+        message_id=token,
+    )
+
+
+def _media(kind: AttachmentKind, url: Any, raw: JsonDict) -> tuple[Attachment, ...]:
+    if not url:
+        return ()
+    # Viber's media URLs are temporary: the file must be fetched while the link lives.
+    size = raw.get("size")
+    return (
+        Attachment(
+            kind,
+            str(url),
+            file_name=raw.get("file_name"),
+            size=size if isinstance(size, int) else None,
+        ),
+    )
+
+
+def _with(event: Event, **fields: Any) -> Event:
+    return replace(event, **fields)
+
+
+def _rows(rows: list[list[Button]]) -> tuple[tuple[Button, ...], ...]:
+    return tuple(tuple(row) for row in rows)
+
+
+def _opaque(user_id: Any) -> str:
+    """A stable id for logs that is not the person's Viber id."""
+    return hashlib.sha256(str(user_id).encode()).hexdigest()[:12]
+
+
+# --- outgoing ------------------------------------------------------------------------------
+
+
+class ViberSender:
+    """Sends replies with `send_message`; with proactive messages off, keeps within 24 h."""
+
+    def __init__(
+        self,
+        api: ViberApi,
+        sender_name: str,
+        *,
+        db: Database,
+        clock: Clock,
+        proactive: bool = True,
+    ) -> None:
+        self.api = api
+        self.sender_name = sender_name
+        self.db = db
+        self.clock = clock
+        self.proactive = proactive
+        self.users = UsersRepo()
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        if not self.proactive:
+            await self._check_free_window(chat_id)
+        first: str | None = None
+        for message in build_messages(reply):
+            token = await self._post(chat_id, message)
+            first = first or token
+        return first
+
+    async def _check_free_window(self, chat_id: str) -> None:
+        async with self.db.transaction() as conn:
+            user = await self.users.find(conn, CHANNEL, chat_id)
+        if user is None or self.clock() - user.last_seen > FREE_WINDOW:
+            raise Undeliverable(
+                "not sent: VIBER_PROACTIVE_MESSAGES=false and the person has not written "
+                "for over 24 hours (Viber bills such messages)"
+            )
+
+    async def _post(self, chat_id: str, message: JsonDict) -> str | None:
+        body = {"receiver": chat_id, "sender": {"name": self.sender_name}, **message}
+        try:
+            answer = await self.api.call("send_message", body)
+        except ViberApiError as exc:
+            raise _mapped(exc) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise RetryLater(RETRY_SECONDS, f"network: {type(exc).__name__}") from exc
+        token = answer.get("message_token")
+        return str(token) if token is not None else None
+
+
+def _mapped(exc: ViberApiError) -> RetryLater | Undeliverable:
+    if exc.status in UNDELIVERABLE_STATUSES:
+        return Undeliverable(f"viber: {UNDELIVERABLE_STATUSES[exc.status]} ({exc})")
+    if exc.status is None or exc.status == TOO_MANY_REQUESTS:
+        return RetryLater(RETRY_SECONDS, f"viber: {exc}")
+    return RetryLater(ACCOUNT_RETRY_SECONDS, f"viber: {exc}")
+
+
+def build_messages(reply: Reply) -> list[JsonDict]:
+    """The Viber messages (without receiver and sender) that show `reply`, in order.
+
+    Viber cannot edit a message: an edit arrives as a new one. The keyboard goes on the
+    last message, since each message replaces (or hides) the keyboard of the one before.
+    """
+    messages: list[JsonDict] = []
+    if reply.text.strip():
+        for chunk in render.split(reply.text, render.to_plain, TEXT_LIMIT):
+            messages.append(TextMessage(text=chunk).to_dict())
+    for attachment in reply.attachments:
+        messages.append(_attachment_message(attachment))
+    keyboard = _keyboard(reply)
+    if keyboard is not None and messages:
+        messages[-1]["keyboard"] = keyboard
+        if any(b["ActionType"] == "share-phone" for b in keyboard["Buttons"]):
+            messages[-1]["min_api_version"] = SHARE_PHONE_API_VERSION
+    return [{k: v for k, v in m.items() if v is not None} for m in messages]
+
+
+def _attachment_message(attachment: Attachment) -> JsonDict:
+    url = attachment.file_id
+    if not url.startswith(("https://", "http://")):
+        # A Telegram file id means nothing to Viber: say honestly where the file is.
+        name = f" «{attachment.file_name}»" if attachment.file_name else ""
+        notice: JsonDict = TextMessage(text=texts.VIBER_FILE_NOT_SHOWN.format(name=name)).to_dict()
+        return notice
+    message: JsonDict
+    if attachment.kind == "photo":
+        message = PictureMessage(media=url, text="").to_dict()
+    elif attachment.size is None:
+        message = URLMessage(media=url).to_dict()  # Viber needs the size of a file or video
+    elif attachment.kind == "video":
+        message = VideoMessage(media=url, size=attachment.size).to_dict()
+    else:
+        name = attachment.file_name or url.rsplit("/", 1)[-1].split("?", 1)[0] or "file"
+        message = FileMessage(media=url, size=attachment.size, file_name=name).to_dict()
+    return dict(message)
+
+
+def _keyboard(reply: Reply) -> JsonDict | None:
+    buttons: list[JsonDict] = []
+    if reply.request_contact:
+        buttons.append(
+            {
+                "Columns": GRID_COLUMNS,
+                "Rows": 1,
+                "ActionType": "share-phone",
+                "ActionBody": "share-phone",
+                "Text": texts.VIBER_SHARE_PHONE,
+            }
+        )
+    for row in reply.buttons:
+        # Viber lays buttons out in a 6-column grid, filling it left to right: a row of
+        # ours keeps its own line only if its widths add up to 6.
+        for start in range(0, len(row), GRID_COLUMNS):
+            chunk = row[start : start + GRID_COLUMNS]
+            for button, width in zip(chunk, _widths(len(chunk)), strict=True):
+                buttons.append(_button(button, width))
+    if not buttons:
+        return None
+    if len(buttons) > MAX_BUTTONS:
+        log.warning("viber keyboard cut to %d buttons of %d", MAX_BUTTONS, len(buttons))
+        buttons = buttons[:MAX_BUTTONS]
+    return {"Type": "keyboard", "DefaultHeight": False, "Buttons": buttons}
+
+
+def _widths(count: int) -> list[int]:
+    base, extra = divmod(GRID_COLUMNS, count)
+    return [base + (1 if i < extra else 0) for i in range(count)]
+
+
+def _button(button: Button, width: int) -> JsonDict:
+    common: JsonDict = {"Columns": width, "Rows": 1, "Text": button.label}
+    if button.url:
+        return {**common, "ActionType": "open-url", "ActionBody": button.url}
+    # Silent: the press does not show up in the chat as if the person had typed `btn:…`.
+    return {
+        **common,
+        "ActionType": "reply",
+        "ActionBody": BUTTON_PREFIX + (button.payload or "noop"),
+        "Silent": True,
+    }
