@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -314,7 +315,13 @@ class TelegramSender:
             )
             first_id = first_id or sent.message_id
         for attachment in reply.attachments:
-            if attachment.kind == "photo":
+            if attachment.file_id.startswith(("http://", "https://")):
+                # A file from another messenger (Viber gives links): Telegram takes only
+                # some kinds of file by URL, so pass the link on instead.
+                name = attachment.file_name or attachment.kind
+                link = f'📎 <a href="{html.escape(attachment.file_id)}">{html.escape(name)}</a>'
+                sent = await self.bot.send_message(chat_id, link)
+            elif attachment.kind == "photo":
                 sent = await self.bot.send_photo(chat_id, attachment.file_id)
             else:
                 sent = await self.bot.send_document(chat_id, attachment.file_id)

@@ -352,3 +352,29 @@ async def test_the_librarian_loop_on_telegram_only_members_act(
         tg.send_text("/queue", user_id=LIBRARIAN, **in_staff_chat)
         await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, texts.QUEUE_EMPTY))
         assert "спам" not in tg.sent_texts(CITIZEN)
+
+
+async def test_a_file_from_viber_reaches_the_staff_chat_as_a_link(
+    tg: FakeTelegramServer,
+) -> None:
+    from aiogram.client.default import DefaultBotProperties
+
+    from bot.channels.telegram import TelegramSender
+    from handlers.messages import Attachment, Reply
+
+    bot = tg.make_bot(default=DefaultBotProperties(parse_mode="HTML"))  # as the bot has
+    try:
+        reply = Reply(
+            "Додаток до звернення",
+            attachments=(
+                Attachment(
+                    "document", "https://media.example/скан.pdf?a=1&b=2", file_name="скан <1>.pdf"
+                ),
+            ),
+        )
+        await TelegramSender(bot).send(str(STAFF_CHAT_ID), reply)
+    finally:
+        await bot.session.close()
+    link = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, "📎"))
+    assert shown(link) == "📎 скан <1>.pdf"
+    assert not [c for c in tg.calls if c.method == "sendDocument"]
