@@ -46,10 +46,12 @@ def settings_for(tg: FakeTelegramServer, tmp_path: Path, **extra: object) -> Set
 async def running(settings: Settings, tg: FakeTelegramServer) -> AsyncIterator[None]:
     stop = asyncio.Event()
     task = asyncio.create_task(run_channels(settings, stop))
-    # Started once it polls (or has set its webhook): imports and the index take a while.
+    # Started once polling begins (aiogram asks getMe first) or the webhook is set: imports
+    # and the index take a while. Calls are recorded when answered, and the first long poll
+    # is answered only when an update comes, so it cannot be the signal.
     earlier = {id(call) for call in tg.calls}
     await tg.wait_for(
-        "getUpdates" if settings.telegram_mode == "polling" else "setWebhook",
+        "getMe" if settings.telegram_mode == "polling" else "setWebhook",
         lambda call: id(call) not in earlier,
         timeout=60,
     )
