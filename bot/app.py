@@ -216,8 +216,8 @@ def _report_skipped(kb: KnowledgeBaseHolder) -> Callable[[Scope], Awaitable[None
     return report
 
 
-def _on_signals(callback: object) -> None:
+def _on_signals(callback: Callable[[], None]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, callback)  # type: ignore[arg-type]
+            loop.add_signal_handler(sig, callback)

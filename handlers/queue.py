@@ -14,6 +14,7 @@ from handlers import texts
 from handlers.context import Context, Job, Router, Scope
 from handlers.menu import HOME, show_menu
 from handlers.messages import Address, Button
+from knowledge_base.drafts import write_draft
 from storage.tickets import Ticket
 from storage.users import User
 
@@ -228,8 +229,6 @@ async def on_queue(ctx: Context) -> None:
 async def draft_article(ctx: Context, ticket: Ticket) -> None:
     """Write the question and the librarians' answers as a draft article (skipped by the
     loader until a librarian moves it out of `_drafts/`)."""
-    from knowledge_base.drafts import write_draft
-
     messages = await ctx.services.tickets.messages(ctx.conn, ticket.id)
     answers = [m.text for m in messages if m.author == "librarian" and m.text]
     if not answers:
