@@ -152,11 +152,6 @@ class Core:
         if event.from_staff_chat:
             await self._route_staff(ctx)
             return
-        if event.text is not None and len(event.text) > MAX_TEXT_LENGTH:
-            ctx.say(
-                texts.TOO_LONG.format(length=len(event.text), limit=MAX_TEXT_LENGTH), [[menu.HOME]]
-            )
-            return
         if event.command:
             command = router.commands.get(event.command)
             if command is None:
@@ -179,6 +174,12 @@ class Core:
         if ctx.step:
             log.warning("stale dialog step %s dropped", ctx.step)
             ctx.finish()
+        if event.text is not None and len(event.text) > MAX_TEXT_LENGTH:
+            # Outside a dialog; a dialog step states its own limits (an appeal: 4000).
+            ctx.say(
+                texts.TOO_LONG.format(length=len(event.text), limit=MAX_TEXT_LENGTH), [[menu.HOME]]
+            )
+            return
         if event.unsupported or (event.attachments and not event.text) or event.contact:
             kind = event.unsupported or (
                 event.attachments[0].kind if event.attachments else "contact"
