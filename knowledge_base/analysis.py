@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import pymorphy3
@@ -64,7 +65,13 @@ class Analyzer:
         self._noun_cache: dict[str, bool] = {}
         self._subject_cache: dict[str, bool] = {}
         self._rule_cache: dict[str, tuple[Rule, ...]] = {}
+        # The same rules split for indexing: one-word rules' canonical lemma sets, in
+        # rule order, and the rules for phrases that start with the word.
+        self._single_canonicals: dict[str, tuple[Lemmas, ...]] = {}
+        self._phrase_rules: dict[str, tuple[Rule, ...]] = {}
+        self._phrase_starters: set[str] = set()
         self._function_cache: dict[str, bool] = {}
+        self._tag_cache: dict[str, tuple[OpencorporaTag, ...]] = {}
         self._skeleton_cache: dict[str, frozenset[str]] = {}
         self.stopwords = self._load_stopwords(data_dir / "stopwords.txt")
         self._fillers = _phrase_pattern(_data_lines(data_dir / "fillers.txt"))
@@ -87,10 +94,7 @@ class Analyzer:
         """Whether a dictionary reads the word as a noun: nouns name a subject, verbs rarely do."""
         noun = self._noun_cache.get(word)
         if noun is None:
-            noun = any(
-                analyzer.word_is_known(word) and _common_noun(analyzer.parse(word)[0].tag)
-                for analyzer in (self._uk, self._ru)
-            )
+            noun = any(_common_noun(tag) for tag in self._first_tags(word))
             self._noun_cache[word] = noun
         return noun
 
@@ -99,8 +103,7 @@ class Analyzer:
         subject = self._subject_cache.get(word)
         if subject is None:
             subject = not self.is_context_word(word) and any(
-                analyzer.word_is_known(word) and _subject_tag(analyzer.parse(word)[0].tag)
-                for analyzer in (self._uk, self._ru)
+                _subject_tag(tag) for tag in self._first_tags(word)
             )
             self._subject_cache[word] = subject
         return subject
@@ -126,14 +129,26 @@ class Analyzer:
         """Pronouns, numerals, prepositions and particles by the dictionaries' own tags."""
         cached = self._function_cache.get(word)
         if cached is None:
-            tags = [
-                analyzer.parse(word)[0].tag.POS
-                for analyzer in (self._uk, self._ru)
-                if analyzer.word_is_known(word)
-            ]
+            tags = [tag.POS for tag in self._first_tags(word)]
             cached = bool(tags) and all(tag in FUNCTION_POS for tag in tags)
             self._function_cache[word] = cached
         return cached
+
+    def _first_tags(self, word: str) -> tuple[OpencorporaTag, ...]:
+        """The first reading's tag in each dictionary that knows the word, Ukrainian first.
+
+        Questions ask several things of one new word (a function word? a noun?
+        a subject?); the dictionaries are read once for all of them.
+        """
+        tags = self._tag_cache.get(word)
+        if tags is None:
+            tags = tuple(
+                analyzer.parse(word)[0].tag
+                for analyzer in (self._uk, self._ru)
+                if analyzer.word_is_known(word)
+            )
+            self._tag_cache[word] = tags
+        return tags
 
     def apply_rules(self, words: Sequence[str]) -> list[tuple[tuple[Lemmas, ...], int]]:
         """Groups the words: each rule's variant becomes its canonical words, others stay.
@@ -161,26 +176,54 @@ class Analyzer:
         """
         # The hot loop of indexing: set operations in C over cached per-word entries.
         unique = set(words)
-        for word in unique.difference(self._lemma_cache):
-            self.lemmas(word)
-        for word in unique.difference(self._rule_cache):
-            self._rules_starting_with(word)
-        terms: set[str] = set().union(*[self._lemma_cache[word] for word in unique])
-        starters = [word for word in unique if self._rule_cache[word]]
-        phrase_starters: set[str] = set()
-        for word in starters:
-            for rule in self._rule_cache[word]:
-                if len(rule.variant) == 1:
-                    terms.update(*rule.canonical)
-                else:
-                    phrase_starters.add(word)
+        singles, phrases = self._single_canonicals, self._phrase_rules
+        for word in unique.difference(singles):
+            self._split_rules(word)
+        lemma_cache = self._lemma_cache
+        terms: set[str] = set().union(*map(lemma_cache.__getitem__, unique))
+        # One-word rules add their canonical words, word by word and rule by rule.
+        terms.update(*chain.from_iterable(map(singles.__getitem__, unique)))
+        phrase_starters = unique & self._phrase_starters
         if phrase_starters:
-            for index, word in enumerate(words):
-                if word in phrase_starters:
-                    for rule in self._rule_cache[word]:
-                        if len(rule.variant) > 1 and self._matches(rule, words, index):
-                            terms.update(*rule.canonical)
+            positions: list[int] = []
+            for word in phrase_starters:
+                index = words.index(word)
+                while True:
+                    positions.append(index)
+                    try:
+                        index = words.index(word, index + 1)
+                    except ValueError:
+                        break
+            positions.sort()
+            skeletons = self._skeletons
+            count = len(words)
+            for index in positions:
+                for rule in phrases[words[index]]:
+                    variant = rule.variant
+                    if index + len(variant) > count:
+                        continue
+                    for offset in range(1, len(variant)):
+                        other = words[index + offset]
+                        if not variant[offset] & lemma_cache[other] and not (
+                            rule.skeletons[offset] & skeletons(other)
+                        ):
+                            break
+                    else:
+                        terms.update(*rule.canonical)
         return terms
+
+    def _split_rules(self, word: str) -> None:
+        """Caches the canonical words of the one-word rules for `word` and its phrase rules.
+
+        Also leaves the word's lemmas in their cache, as `index_terms` expects.
+        """
+        rules = self._rules_starting_with(word)
+        single = [rule.canonical for rule in rules if len(rule.variant) == 1]
+        self._single_canonicals[word] = tuple(chain.from_iterable(single))
+        phrases = tuple(rule for rule in rules if len(rule.variant) > 1)
+        self._phrase_rules[word] = phrases
+        if phrases:
+            self._phrase_starters.add(word)
 
     def _longest_rule(self, words: Sequence[str], index: int) -> Rule | None:
         best: Rule | None = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from itertools import chain
 
 GRAM_SIZES = (3, 4, 5)
 _FOLD = str.maketrans(
@@ -24,11 +25,20 @@ _FOLD = str.maketrans(
 _DROP = re.compile(r"[ьъ']")
 
 Grams = frozenset[str]
+Words = tuple[str, ...]
 
 
 def fold(word: str) -> str:
     """A spelling-blind form of a word shared by its Ukrainian and Russian spellings."""
     return _DROP.sub("", word.translate(_FOLD))
+
+
+class _WordGrams(dict[str, Grams]):
+    """Pieces per distinct word, computed on first use (`map(cache.__getitem__, words)`)."""
+
+    def __missing__(self, word: str) -> Grams:
+        grams = self[word] = _word_grams(word)
+        return grams
 
 
 class Query:
@@ -59,45 +69,74 @@ class CharIndex:
     """Binary TF-IDF vectors of character n-grams, one for every phrasing of every article.
 
     Pieces are computed once per distinct word (articles share most of their
-    vocabulary); a phrasing keeps only its words and its vector's norm, and a
-    question meets it through the pieces it shares with each word.
+    vocabulary) and vectors once per distinct phrasing; a phrasing keeps only
+    its words and its vector's norm, and a question meets it through the
+    pieces it shares with each word.
     """
 
     def __init__(self, documents: Sequence[Sequence[Sequence[str]]]) -> None:
         """`documents[article][phrasing]` is the phrasing's folded, meaningful words."""
-        self._word_grams: dict[str, Grams] = {}
-        grams_by_doc = [[self.grams(words) for words in doc] for doc in documents]
-        df: dict[str, int] = {}
-        for doc_grams in grams_by_doc:
-            for gram in frozenset().union(*doc_grams):
-                df[gram] = df.get(gram, 0) + 1
+        self._word_grams = _WordGrams()
+        # One entry per distinct phrasing: its pieces now, its vector's norm later.
+        pieces: dict[Words, Grams] = {}
+        phrasings = [[self._phrasing(words, pieces) for words in doc] for doc in documents]
+        df = self._document_frequencies(documents)
         total = len(documents)
-        self._unseen_idf = math.log(total + 1) + 1
-        self._idf = {gram: math.log((total + 1) / (count + 1)) + 1 for gram, count in df.items()}
-        self._phrasings: list[tuple[tuple[tuple[str, ...], float], ...]] = [
-            tuple(
-                (tuple(words), self._norm(grams))
-                for words, grams in zip(doc, doc_grams, strict=True)
-                if grams
-            )
-            for doc, doc_grams in zip(documents, grams_by_doc, strict=True)
+        unseen_idf = math.log(total + 1) + 1
+        self._unseen_weight = unseen_idf**2
+        # Only squared weights are ever used: a binary vector's entries are its idf values.
+        self._weights = {
+            gram: (math.log((total + 1) / (count + 1)) + 1) ** 2 for gram, count in df.items()
+        }
+        weight = self._weights.__getitem__
+        norms = {words: math.sqrt(sum(map(weight, grams))) for words, grams in pieces.items()}
+        self._phrasings: list[tuple[tuple[Words, float], ...]] = [
+            tuple((words, norms[words]) for words in doc if pieces[words]) for doc in phrasings
         ]
 
+    def _document_frequencies(self, documents: Sequence[Sequence[Sequence[str]]]) -> dict[str, int]:
+        """In how many articles each piece occurs, counted through the words that have it.
+
+        An article has a piece when one of its words does, so a piece's count is
+        the size of the union of its words' article sets, kept as bit masks.
+        """
+        articles: dict[str, list[int]] = {}
+        for number, doc in enumerate(documents):
+            for word in set(chain.from_iterable(doc)):
+                articles.setdefault(word, []).append(number)
+        holders: dict[str, list[str]] = {}
+        for word in articles:
+            for gram in self._word_grams[word]:
+                holders.setdefault(gram, []).append(word)
+        masks: dict[str, int] = {}
+        size = len(documents) // 8 + 1
+        df: dict[str, int] = {}
+        for gram, words in holders.items():
+            if len(words) == 1:
+                df[gram] = len(articles[words[0]])
+                continue
+            union = 0
+            for word in words:
+                mask = masks.get(word)
+                if mask is None:
+                    mask = masks[word] = _bit_mask(articles[word], size)
+                union |= mask
+            df[gram] = union.bit_count()
+        return df
+
+    def _phrasing(self, words: Sequence[str], pieces: dict[Words, Grams]) -> Words:
+        key = tuple(words)
+        if key not in pieces:
+            pieces[key] = self.grams(key)
+        return key
+
     def grams(self, words: Iterable[str]) -> Grams:
-        cache = self._word_grams
-        found: list[Grams] = []
-        for word in words:
-            grams = cache.get(word)
-            if grams is None:
-                grams = _word_grams(word)
-                cache[word] = grams
-            found.append(grams)
-        return frozenset().union(*found)
+        return frozenset().union(*map(self._word_grams.__getitem__, words))
 
     def query(self, words: Iterable[str]) -> Query:
         grams = self.grams(words)
-        idf, unseen = self._idf, self._unseen_idf
-        return Query({gram: idf.get(gram, unseen) ** 2 for gram in grams}, self._word_grams)
+        weights, unseen = self._weights, self._unseen_weight
+        return Query({gram: weights.get(gram, unseen) for gram in grams}, self._word_grams)
 
     def similarity(self, query: Query, number: int) -> float:
         """Cosine between the question and the article's closest phrasing, 0 to 1."""
@@ -112,9 +151,13 @@ class CharIndex:
                 best = max(best, dot / (query.norm * norm))
         return best
 
-    def _norm(self, grams: Grams) -> float:
-        idf = self._idf
-        return math.sqrt(sum(idf[gram] ** 2 for gram in grams))
+
+def _bit_mask(numbers: Iterable[int], size: int) -> int:
+    """An integer with the bits of these numbers set; `size` bytes must hold them all."""
+    bits = bytearray(size)
+    for number in numbers:
+        bits[number >> 3] |= 1 << (number & 7)
+    return int.from_bytes(bits, "little")
 
 
 def _word_grams(word: str) -> Grams:

@@ -28,8 +28,11 @@ from __future__ import annotations
 
 import math
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections import deque
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import filterfalse, repeat
+from operator import add, mul
 from pathlib import Path
 from typing import Literal
 
@@ -146,6 +149,36 @@ class _Document:
     phrasings: tuple[tuple[str, ...], ...]
 
 
+class _LetterForms(dict[str, str | None]):
+    """Each distinct word's folded form for letter pieces, or None for a stopword or number."""
+
+    def __init__(self, stopwords: frozenset[str]) -> None:
+        super().__init__()
+        self._stopwords = stopwords
+
+    def __missing__(self, word: str) -> str | None:
+        form = None if word in self._stopwords or word.isdigit() else fold(word)
+        self[word] = form
+        return form
+
+
+class _TextWords(dict[str, list[str]]):
+    """The words of each distinct short text while a base is built: keywords repeat a lot.
+
+    The lists are shared, so nobody may change them.
+    """
+
+    def __missing__(self, text: str) -> list[str]:
+        words = self[text] = tokens(text)
+        return words
+
+
+def _add_postings(postings: dict[str, list[int]], terms: Collection[str], number: int) -> None:
+    """Appends `number` to every term's list, new terms in order (loops run in C)."""
+    postings.update(zip(filterfalse(postings.__contains__, terms), iter(list, None), strict=False))
+    deque(map(list.append, map(postings.__getitem__, terms), repeat(number)), maxlen=0)
+
+
 @dataclass(frozen=True)
 class _Scored:
     number: int
@@ -165,11 +198,13 @@ class KnowledgeBase:
         self._analyzer = analyzer
         self._by_id = {article.id: article for article in self.articles}
         self._surfaces: set[str] = set()
-        self._documents = [self._index(article) for article in self.articles]
+        self._letter_forms = _LetterForms(analyzer.stopwords)
+        words_of = _TextWords()
+        self._documents = [self._index(article, words_of) for article in self.articles]
+        del words_of
         self._postings: dict[str, list[int]] = {}
         for number, document in enumerate(self._documents):
-            for term in document.weights:
-                self._postings.setdefault(term, []).append(number)
+            _add_postings(self._postings, document.weights, number)
         self._idf = {term: self._idf_for(len(docs)) for term, docs in self._postings.items()}
         self._skeletons: dict[str, set[str]] = {}
         for term in self._postings:
@@ -231,10 +266,10 @@ class KnowledgeBase:
 
     # Indexing
 
-    def _index(self, article: Article) -> _Document:
+    def _index(self, article: Article, words_of: _TextWords) -> _Document:
         t = self.thresholds
-        title = [tokens(text) for text in (article.title, *article.questions)]
-        keywords = [tokens(text) for text in article.keywords]
+        title = [words_of[text] for text in (article.title, *article.questions)]
+        keywords = [words_of[text] for text in article.keywords]
         fields = sorted(
             (
                 (t.body_weight, [tokens(article.body)]),
@@ -259,8 +294,8 @@ class KnowledgeBase:
         return terms
 
     def _letter_words(self, words: Iterable[str]) -> tuple[str, ...]:
-        stopwords = self._analyzer.stopwords
-        return tuple(fold(word) for word in words if word not in stopwords and not word.isdigit())
+        forms = map(self._letter_forms.__getitem__, words)
+        return tuple(form for form in forms if form is not None)
 
     def _idf_for(self, df: int) -> float:
         total = len(self._documents)
@@ -405,29 +440,40 @@ class KnowledgeBase:
         common_df = max(COMMON_DF_FLOOR, len(self._documents) // COMMON_DF_SHARE)
         rare = [slot for slot in slots if any(self._df(t) <= common_df for t in slot.terms)]
         found = self._accumulate(rare or [slot for slot in slots if slot.terms], common_df)
-        shortlist = sorted(found, key=lambda number: -found[number])[:SHORTLIST]
+        # Stable, so equal sums keep the order the articles were found in.
+        shortlist = sorted(found, key=found.__getitem__, reverse=True)[:SHORTLIST]
         total = sum(slot.weight for slot in slots)
-        return {number: self._covered(slots, number) / total for number in shortlist}
+        slot_terms = [(tuple(slot.terms), slot.confidence) for slot in slots]
+        weights = [tuple(map(self._idf.__getitem__, terms)) for terms, _ in slot_terms]
+        return {number: self._covered(slot_terms, weights, number) / total for number in shortlist}
 
     def _df(self, term: str) -> int:
         return len(self._postings[term])
 
     def _accumulate(self, slots: Sequence[_Slot], common_df: int) -> dict[int, float]:
         gained: dict[int, float] = {}
+        found = gained.get
         for slot in slots:
             terms = [t for t in slot.terms if self._df(t) <= common_df] or list(slot.terms)
             for term in terms:
-                idf = self._idf[term]
-                for number in self._postings[term]:
-                    gained[number] = gained.get(number, 0.0) + idf
+                # gained[number] = gained.get(number, 0.0) + idf for each number, in C.
+                numbers = self._postings[term]
+                sums = map(add, map(found, numbers, repeat(0.0)), repeat(self._idf[term]))
+                gained.update(zip(numbers, sums, strict=True))
         return gained
 
-    def _covered(self, slots: Sequence[_Slot], number: int) -> float:
-        weights = self._documents[number].weights
+    def _covered(
+        self,
+        slot_terms: Sequence[tuple[tuple[str, ...], float]],
+        idfs: Sequence[tuple[float, ...]],
+        number: int,
+    ) -> float:
+        """Each slot's best term in the article (field weight times idf), times confidence."""
+        field = self._documents[number].weights.get
         covered = 0.0
-        for slot in slots:
-            best = max((weights.get(t, 0.0) * self._idf[t] for t in slot.terms), default=0.0)
-            covered += best * slot.confidence
+        for (terms, confidence), weights in zip(slot_terms, idfs, strict=True):
+            best = max(map(mul, map(field, terms, repeat(0.0)), weights), default=0.0)
+            covered += best * confidence
         return covered
 
     def _fuse(self, words: Sequence[str], coverage: dict[int, float]) -> list[_Scored]:

@@ -16,6 +16,9 @@ TOKEN = re.compile(rf"[{LETTERS}]+(?:'[{LETTERS}]+)*")
 ANY_LATIN = re.compile("[a-z]")
 # A word with at least one Latin letter (checked for Cyrillic ones in the callback).
 WITH_LATIN = re.compile(rf"(?<![{LETTERS}'])[{LETTERS}']*[a-z][{LETTERS}']*")
+# A run of Latin letters, digits and apostrophes starting with a letter: where a
+# Latin letter sits in a word, found by a fast scan for its first character.
+LATIN_RUN = re.compile("[a-z][0-9a-z']*")
 
 # Latin letters that look like Cyrillic ones; used only inside words that mix
 # both alphabets, such as «бiблiотека» typed with a Latin i.
@@ -92,9 +95,29 @@ def normalise(text: str) -> str:
     text = text.lower().replace("ё", "е")
     for apostrophe in APOSTROPHES:
         text = text.replace(apostrophe, "'")
-    if not ANY_LATIN.search(text):
+    if not ANY_LATIN.search(text) or not _mixes_alphabets(text):
         return text
     return WITH_LATIN.sub(lambda match: fix_lookalikes(match.group()), text)
+
+
+def _mixes_alphabets(text: str) -> bool:
+    """Whether a word of `text` has both Latin and Cyrillic letters.
+
+    Such a word has a Latin and a Cyrillic letter with only digits or
+    apostrophes between them. A text without one (a body whose only Latin is a
+    web address) is left as it is by the look-alike fixing, which only changes
+    words that are not pure ASCII.
+    """
+    for match in LATIN_RUN.finditer(text):
+        end = match.end()
+        if end < len(text) and text[end] in CYRILLIC:
+            return True
+        before = match.start() - 1
+        while before >= 0 and text[before] in "0123456789'":
+            before -= 1
+        if before >= 0 and text[before] in CYRILLIC:
+            return True
+    return False
 
 
 def fix_lookalikes(word: str) -> str:
