@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import logging
 from collections.abc import Callable
@@ -11,7 +10,7 @@ from dataclasses import replace
 
 from handlers import appeals, appeals_staff, menu, queue, reference, texts
 from handlers.context import Context, Job, Outgoing, Router, Scope, Services
-from handlers.messages import STAFF, Address, Event, Reply
+from handlers.messages import STAFF, Address, Event, Reply, opaque_user
 from storage.db import Connection, Database
 
 log = logging.getLogger(__name__)
@@ -264,9 +263,7 @@ def _bare(label: str) -> str:
 
 
 def _opaque(event: Event) -> str:
-    """A stable, non-reversible id for logs: never the messenger's user id itself."""
-    digest = hashlib.blake2s(f"{event.channel}:{event.user_id}".encode(), digest_size=6)
-    return digest.hexdigest()
+    return opaque_user(event.channel, event.user_id)
 
 
 def _kind(event: Event) -> str:

@@ -5,6 +5,7 @@ Channels translate their SDK objects to and from these; nothing here knows a mes
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
@@ -109,3 +110,8 @@ class Reply:
             ref=data.get("ref"),
             edit=data.get("edit"),
         )
+
+
+def opaque_user(channel: str, user_id: object) -> str:
+    """A stable, non-reversible id for logs: never the messenger's user id itself."""
+    return hashlib.blake2s(f"{channel}:{user_id}".encode(), digest_size=6).hexdigest()

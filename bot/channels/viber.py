@@ -51,7 +51,15 @@ from bot.delivery import RetryLater, Undeliverable
 from bot.settings import Settings
 from handlers import texts
 from handlers.menu import menu_buttons
-from handlers.messages import Attachment, AttachmentKind, Button, Contact, Event, Reply
+from handlers.messages import (
+    Attachment,
+    AttachmentKind,
+    Button,
+    Contact,
+    Event,
+    Reply,
+    opaque_user,
+)
 from storage.db import Database
 from storage.users import UsersRepo
 
@@ -325,8 +333,7 @@ def _rows(rows: list[list[Button]]) -> tuple[tuple[Button, ...], ...]:
 
 
 def _opaque(user_id: Any) -> str:
-    """A stable id for logs that is not the person's Viber id."""
-    return hashlib.sha256(str(user_id).encode()).hexdigest()[:12]
+    return opaque_user(CHANNEL, user_id)
 
 
 # --- outgoing ------------------------------------------------------------------------------
