@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.delivery import Delivery
+from handlers import texts
 from handlers.context import Services
 from handlers.core import Core, build_router
 from handlers.hours import WorkingHours
@@ -22,6 +23,13 @@ from storage.db import Database
 from storage.outbox import OutboxItem
 
 STAFF_CHAT = "-100500"
+MENU_LABELS = [
+    texts.BTN_REFERENCE,
+    texts.BTN_APPEAL,
+    texts.BTN_TRAINING,
+    texts.BTN_LIBRARIAN,
+    texts.BTN_CONTACTS,
+]
 TEST_CHANNEL = "test"
 
 

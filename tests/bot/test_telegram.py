@@ -18,7 +18,7 @@ from bot.app import run_channels
 from bot.settings import Settings
 from handlers import texts
 from tests.fakes import ApiCall, FakeTelegramServer
-from tests.harness import TEST_KB
+from tests.harness import MENU_LABELS, TEST_KB
 
 ROOT = Path(__file__).resolve().parents[2]
 STAFF_CHAT_ID = -1001234
@@ -85,13 +85,7 @@ async def test_start_shows_the_menu_as_an_inline_keyboard_and_commands_are_set(
     async with running(settings_for(tg, tmp_path), tg):
         tg.send_text("/start")
         greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
-        assert labels(greeting) == [
-            texts.BTN_REFERENCE,
-            texts.BTN_APPEAL,
-            texts.BTN_TRAINING,
-            texts.BTN_LIBRARIAN,
-            texts.BTN_CONTACTS,
-        ]
+        assert labels(greeting) == MENU_LABELS
         assert [c["command"] for c in tg.commands["default"]] == [
             "start",
             "menu",

@@ -28,17 +28,10 @@ from storage.outbox import OutboxItem, OutboxRepo
 from storage.users import UsersRepo
 from tests.fakes import ApiCall, FakeTelegramServer
 from tests.fakes.viber_api import DEFAULT_USER, FakeViberServer, ViberCall
-from tests.harness import TEST_KB, FakeClock
+from tests.harness import MENU_LABELS, TEST_KB, FakeClock
 
 STAFF_CHAT_ID = -1001234
 LIBRARIAN = 555
-MENU_LABELS = [
-    texts.BTN_REFERENCE,
-    texts.BTN_APPEAL,
-    texts.BTN_TRAINING,
-    texts.BTN_LIBRARIAN,
-    texts.BTN_CONTACTS,
-]
 
 
 @pytest.fixture

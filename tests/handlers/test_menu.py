@@ -1,15 +1,7 @@
 from __future__ import annotations
 
 from handlers import texts
-from tests.harness import Chat
-
-MENU_LABELS = [
-    texts.BTN_REFERENCE,
-    texts.BTN_APPEAL,
-    texts.BTN_TRAINING,
-    texts.BTN_LIBRARIAN,
-    texts.BTN_CONTACTS,
-]
+from tests.harness import MENU_LABELS, Chat
 
 
 async def test_start_greets_in_ukrainian_with_the_five_services(chat: Chat) -> None:
