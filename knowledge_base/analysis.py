@@ -28,6 +28,9 @@ LEXICON_FILES = ("synonyms.txt", "ru_uk.txt")
 SHORT_WORDS = frozenset(["в", "у", "з", "с", "к", "и", "і", "й", "а", "о"])
 
 Lemmas = frozenset[str]
+# Phrase rules matched at a run of words (starting with a phrase's first word),
+# and their canonical lemmas without stopwords.
+PhraseCache = dict[tuple[str, ...], tuple[tuple["Rule", ...], frozenset[str]]]
 # Parts of speech that never name a subject (OpenCorpora tags, used by both dictionaries).
 FUNCTION_POS = frozenset({"NPRO", "NUMR", "PREP", "CONJ", "PRCL", "INTJ", "PRED"})
 # Parts of speech that can name what a question is about: «курси англійської».
@@ -70,6 +73,14 @@ class Analyzer:
         self._single_canonicals: dict[str, tuple[Lemmas, ...]] = {}
         self._phrase_rules: dict[str, tuple[Rule, ...]] = {}
         self._phrase_starters: set[str] = set()
+        # Per word: its lemmas and its one-word rules' canonical lemmas, stopwords removed.
+        self._word_terms: dict[str, frozenset[str]] = {}
+        # Per phrase rule (by id): its canonical lemmas, stopwords removed.
+        self._rule_terms: dict[int, frozenset[str]] = {}
+        # Every rule's place in the lexicon files, so rules are tried in file order.
+        self._rule_order: dict[int, int] = {}
+        # Per phrase-starting word: the most words its phrases span.
+        self._phrase_spans: dict[str, int] = {}
         self._function_cache: dict[str, bool] = {}
         self._tag_cache: dict[str, tuple[OpencorporaTag, ...]] = {}
         self._skeleton_cache: dict[str, frozenset[str]] = {}
@@ -174,43 +185,79 @@ class Analyzer:
         Unlike a question, an article keeps all readings, so overlapping rules
         simply add their words and no longest match is needed.
         """
+        terms = self.content_terms(words)
+        # Stopwords were left out per word; add back the ones the words have.
+        for word in set(words):
+            terms |= self.lemmas(word) & self.stopwords
+            for canonical in self._single_canonicals[word]:
+                terms |= canonical & self.stopwords
+        for rules, _terms in self._phrases_in(words, set(words), {}):
+            for rule in rules:
+                terms.update(*rule.canonical)
+        return terms
+
+    def content_terms(self, words: Sequence[str], phrases: PhraseCache | None = None) -> set[str]:
+        """`index_terms` without stopwords: what an article is indexed under.
+
+        `phrases` keeps the phrase rules matched at each run of words; pass
+        the same dict for all the articles of a base and drop it afterwards.
+        """
         # The hot loop of indexing: set operations in C over cached per-word entries.
         unique = set(words)
-        singles, phrases = self._single_canonicals, self._phrase_rules
-        for word in unique.difference(singles):
+        word_terms = self._word_terms
+        for word in unique.difference(word_terms):
             self._split_rules(word)
-        lemma_cache = self._lemma_cache
-        terms: set[str] = set().union(*map(lemma_cache.__getitem__, unique))
-        # One-word rules add their canonical words, word by word and rule by rule.
-        terms.update(*chain.from_iterable(map(singles.__getitem__, unique)))
-        phrase_starters = unique & self._phrase_starters
-        if phrase_starters:
-            positions: list[int] = []
-            for word in phrase_starters:
-                index = words.index(word)
-                while True:
-                    positions.append(index)
-                    try:
-                        index = words.index(word, index + 1)
-                    except ValueError:
-                        break
-            positions.sort()
-            skeletons = self._skeletons
-            count = len(words)
-            for index in positions:
-                for rule in phrases[words[index]]:
-                    variant = rule.variant
-                    if index + len(variant) > count:
-                        continue
-                    for offset in range(1, len(variant)):
-                        other = words[index + offset]
-                        if not variant[offset] & lemma_cache[other] and not (
-                            rule.skeletons[offset] & skeletons(other)
-                        ):
-                            break
-                    else:
-                        terms.update(*rule.canonical)
+        terms: set[str] = set().union(*map(word_terms.__getitem__, unique))
+        if not unique.isdisjoint(self._phrase_starters):
+            cache = {} if phrases is None else phrases
+            for _rules, found in self._phrases_in(words, unique, cache):
+                terms |= found
         return terms
+
+    def _phrases_in(
+        self, words: Sequence[str], unique: set[str], cache: PhraseCache
+    ) -> list[tuple[tuple[Rule, ...], frozenset[str]]]:
+        """The phrase rules matched at each place a phrase may start, with their lemmas."""
+        starters = unique & self._phrase_starters
+        if not starters:
+            return []
+        if not isinstance(words, list):
+            words = list(words)
+        spans = self._phrase_spans
+        runs: set[tuple[str, ...]] = set()
+        for word in starters:
+            span = spans[word]
+            # Every place the word occurs, found by list.index (a loop in C).
+            index = words.index(word)
+            while True:
+                runs.add(tuple(words[index : index + span]))
+                try:
+                    index = words.index(word, index + 1)
+                except ValueError:
+                    break
+        found = cache.get
+        return [found(run) or self._match_phrases(run, cache) for run in runs]
+
+    def _match_phrases(
+        self, run: tuple[str, ...], cache: PhraseCache
+    ) -> tuple[tuple[Rule, ...], frozenset[str]]:
+        """The phrase rules whose variant starts `run`, and their canonical lemmas."""
+        matched: list[Rule] = []
+        for rule in self._phrase_rules[run[0]]:
+            variant = rule.variant
+            if len(variant) > len(run):
+                continue
+            for offset in range(1, len(variant)):
+                other = run[offset]
+                if not variant[offset] & self.lemmas(other) and not (
+                    rule.skeletons[offset] & self._skeletons(other)
+                ):
+                    break
+            else:
+                matched.append(rule)
+        terms = frozenset().union(*(self._rule_terms[id(rule)] for rule in matched))
+        result = cache[run] = (tuple(matched), terms)
+        return result
 
     def _split_rules(self, word: str) -> None:
         """Caches the canonical words of the one-word rules for `word` and its phrase rules.
@@ -224,6 +271,16 @@ class Analyzer:
         self._phrase_rules[word] = phrases
         if phrases:
             self._phrase_starters.add(word)
+        if phrases:
+            self._phrase_spans[word] = max(len(rule.variant) for rule in phrases)
+        for rule in phrases:
+            if id(rule) not in self._rule_terms:
+                self._rule_terms[id(rule)] = frozenset().union(*rule.canonical) - self.stopwords
+        lemmas, singles = self.lemmas(word), self._single_canonicals[word]
+        if not singles and lemmas.isdisjoint(self.stopwords):
+            self._word_terms[word] = lemmas  # Most words: share the lemma set, not a copy.
+        else:
+            self._word_terms[word] = frozenset(lemmas.union(*singles) - self.stopwords)
 
     def _longest_rule(self, words: Sequence[str], index: int) -> Rule | None:
         best: Rule | None = None
@@ -247,7 +304,9 @@ class Analyzer:
             if not self.is_known(word):
                 keys |= self._skeletons(word)
             found = {id(rule): rule for key in keys for rule in self.rules_by_key.get(key, ())}
-            cached = tuple(found.values())
+            # In file order, whatever order the set of keys comes in.
+            order = self._rule_order.__getitem__
+            cached = tuple(sorted(found.values(), key=lambda rule: order(id(rule))))
             self._rule_cache[word] = cached
         return cached
 
@@ -271,10 +330,14 @@ class Analyzer:
 
     def _compute_lemmas(self, word: str) -> Lemmas:
         found: set[str] = set()
-        if self._uk.word_is_known(word):
+        uk_known = self._uk.word_is_known(word)
+        if uk_known:
             found.update(parse.normal_form for parse in self._uk.parse(word))
-        if self._ru.word_is_known(word):
+        ru_known = self._ru.word_is_known(word)
+        if ru_known:
             found.update(parse.normal_form.replace("ё", "е") for parse in self._ru.parse(word))
+        # Asked next for most words; the dictionaries are slow to look up.
+        self._known_cache[word] = uk_known or ru_known
         if not found:
             # An unknown word (a typo, a name, surzhyk): keep it and the guessed lemma.
             found = {word, self._uk.parse(word)[0].normal_form}
@@ -314,6 +377,7 @@ class Analyzer:
         return self.lemmas(word)
 
     def _add_rule(self, rule: Rule) -> None:
+        self._rule_order[id(rule)] = len(self._rule_order)
         for key in rule.variant[0] | rule.skeletons[0]:
             self.rules_by_key.setdefault(key, []).append(rule)
 

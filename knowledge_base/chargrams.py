@@ -25,6 +25,12 @@ _FOLD = str.maketrans(
 _DROP = re.compile(r"[ьъ']")
 
 Grams = frozenset[str]
+# Squared weights are rounded to whole multiples of 1 / SCALE. A weight is
+# below 2**9 (the log of a billion articles, squared) and a sum of them stays far
+# below 2**53 / SCALE, so every partial sum is a float exactly: a vector's norm
+# and a dot product come out the same whatever order a set yields its pieces in
+# (which changes with PYTHONHASHSEED), at the speed of a plain float sum.
+SCALE = 2**20
 Words = tuple[str, ...]
 
 
@@ -77,21 +83,26 @@ class CharIndex:
     def __init__(self, documents: Sequence[Sequence[Sequence[str]]]) -> None:
         """`documents[article][phrasing]` is the phrasing's folded, meaningful words."""
         self._word_grams = _WordGrams()
-        # One entry per distinct phrasing: its pieces now, its vector's norm later.
-        pieces: dict[Words, Grams] = {}
-        phrasings = [[self._phrasing(words, pieces) for words in doc] for doc in documents]
         df = self._document_frequencies(documents)
         total = len(documents)
         unseen_idf = math.log(total + 1) + 1
-        self._unseen_weight = unseen_idf**2
+        self._unseen_weight = _rounded(unseen_idf**2)
         # Only squared weights are ever used: a binary vector's entries are its idf values.
         self._weights = {
-            gram: (math.log((total + 1) / (count + 1)) + 1) ** 2 for gram, count in df.items()
+            gram: _rounded((math.log((total + 1) / (count + 1)) + 1) ** 2)
+            for gram, count in df.items()
         }
-        weight = self._weights.__getitem__
-        norms = {words: math.sqrt(sum(map(weight, grams))) for words, grams in pieces.items()}
+        # Each distinct phrasing's norm, over the union of its words' pieces. Every
+        # weight is positive, so a phrasing without pieces is the one with norm 0.
+        weight, grams_of = self._weights.__getitem__, self._word_grams.__getitem__
+        union, sqrt = frozenset().union, math.sqrt
+        norms = {
+            words: sqrt(sum(map(weight, union(*map(grams_of, words)))))
+            for words in dict.fromkeys(map(tuple, chain.from_iterable(documents)))
+        }
         self._phrasings: list[tuple[tuple[Words, float], ...]] = [
-            tuple((words, norms[words]) for words in doc if pieces[words]) for doc in phrasings
+            tuple((words, norms[words]) for words in map(tuple, doc) if norms[words])
+            for doc in documents
         ]
 
     def _document_frequencies(self, documents: Sequence[Sequence[Sequence[str]]]) -> dict[str, int]:
@@ -124,12 +135,6 @@ class CharIndex:
             df[gram] = union.bit_count()
         return df
 
-    def _phrasing(self, words: Sequence[str], pieces: dict[Words, Grams]) -> Words:
-        key = tuple(words)
-        if key not in pieces:
-            pieces[key] = self.grams(key)
-        return key
-
     def grams(self, words: Iterable[str]) -> Grams:
         return frozenset().union(*map(self._word_grams.__getitem__, words))
 
@@ -150,6 +155,11 @@ class CharIndex:
                 dot = sum(map(weights.__getitem__, shared))
                 best = max(best, dot / (query.norm * norm))
         return best
+
+
+def _rounded(weight: float) -> float:
+    """The weight to the nearest multiple of 1 / SCALE, which sums exactly (see SCALE)."""
+    return round(weight * SCALE) / SCALE
 
 
 def _bit_mask(numbers: Iterable[int], size: int) -> int:

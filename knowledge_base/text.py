@@ -7,6 +7,7 @@ the same for articles and questions.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 CYRILLIC = set("абвгґдеєёжзиіїйклмнопрстуфхцчшщъыьэюя")
 LATIN = set("abcdefghijklmnopqrstuvwxyz")
@@ -87,6 +88,8 @@ _COMMON = [
 UKRAINIAN_LATIN = [("ye", "є"), ("ie", "є"), ("yi", "ї"), ("ji", "ї"), ("h", "г"), ("i", "і")]
 RUSSIAN_LATIN = [("ye", "е"), ("h", "х"), ("i", "и")]
 VOWELS = set("aeiouy")
+# Joins texts normalised together (see `token_lists`): not a letter, digit or apostrophe.
+_SEPARATOR = "\x00"
 
 
 def normalise(text: str) -> str:
@@ -128,6 +131,19 @@ def fix_lookalikes(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     return TOKEN.findall(normalise(text))
+
+
+def token_lists(texts: Sequence[str]) -> list[list[str]]:
+    """`[tokens(text) for text in texts]`, normalising all the texts in one go.
+
+    Normalising only ever changes a word by itself, so the texts are joined
+    with a character no word contains and split again afterwards.
+    """
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != len(texts) - 1:
+        return [tokens(text) for text in texts]
+    findall = TOKEN.findall
+    return [findall(part) for part in normalise(joined).split(_SEPARATOR)]
 
 
 def is_latin(word: str) -> bool:
