@@ -123,41 +123,26 @@ class Chat:
     def last(self) -> Sent:
         return [s for s in self.sender.sent if s.chat_id == self.chat_id][-1]
 
-    async def staff_say(
-        self,
-        text: str,
-        *,
-        user_id: str = "9001",
-        reply_to: str | None = None,
-        is_staff: bool = True,
+    async def staff_send(
+        self, *, user_id: str = "9001", is_staff: bool = True, **fields: object
     ) -> list[Sent]:
-        return await self._run(
-            Event(
-                TEST_CHANNEL,
-                user_id,
-                STAFF_CHAT,
-                display_name="Бібліотекарка Ірина",
-                text=text,
-                reply_to=reply_to,
-                from_staff_chat=True,
-                is_staff=is_staff,
-            )
+        """Something a librarian (or, with is_staff=False, an outsider) does in the staff chat."""
+        event = Event(
+            TEST_CHANNEL,
+            user_id,
+            STAFF_CHAT,
+            display_name="Бібліотекарка Ірина",
+            from_staff_chat=True,
+            is_staff=is_staff,
+            **fields,  # type: ignore[arg-type]
         )
+        return await self._run(event)
 
-    async def staff_press(
-        self, payload: str, *, user_id: str = "9001", is_staff: bool = True
-    ) -> list[Sent]:
-        return await self._run(
-            Event(
-                TEST_CHANNEL,
-                user_id,
-                STAFF_CHAT,
-                display_name="Бібліотекарка Ірина",
-                payload=payload,
-                from_staff_chat=True,
-                is_staff=is_staff,
-            )
-        )
+    async def staff_say(self, text: str, **fields: object) -> list[Sent]:
+        return await self.staff_send(text=text, **fields)  # type: ignore[arg-type]
+
+    async def staff_press(self, payload: str, **fields: object) -> list[Sent]:
+        return await self.staff_send(payload=payload, **fields)  # type: ignore[arg-type]
 
 
 KYIV = ZoneInfo("Europe/Kyiv")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bot.delivery import Undeliverable
 from handlers import texts
-from handlers.messages import Attachment, Event, Reply
+from handlers.messages import Attachment, Reply
 from knowledge_base.loader import load_articles
 from storage.db import Database
 from tests.harness import STAFF_CHAT, Chat, FakeClock, Sent, make_core
@@ -105,17 +105,7 @@ async def test_photos_and_documents_are_relayed_by_file_id(chat: Chat) -> None:
     photo = Attachment("photo", "AgACphoto1")
     document = Attachment("document", "BQACdoc1", file_name="заява.pdf")
     for attachment in (photo, document):
-        event = Event(
-            "test",
-            "9001",
-            STAFF_CHAT,
-            display_name="Бібліотекарка Ірина",
-            attachments=(attachment,),
-            reply_to=card.message_id,
-            from_staff_chat=True,
-            is_staff=True,
-        )
-        delivered = await chat._run(event)
+        delivered = await chat.staff_send(attachments=(attachment,), reply_to=card.message_id)
         [relayed] = citizen(chat, delivered)
         assert relayed.reply.attachments == (attachment,)
         assert relayed.text == texts.ANSWER_ATTACHMENTS_ONLY.format(number=1)
