@@ -109,6 +109,13 @@ class Analyzer:
             self._noun_cache[word] = noun
         return noun
 
+    def is_place(self, word: str) -> bool:
+        """Whether a dictionary reads the word as a place name («Кишинева»).
+
+        Person names are not asked: too many common nouns are also surnames («борщ»).
+        """
+        return any("Geox" in tag.grammemes for tag in self._first_tags(word))
+
     def is_subject(self, word: str) -> bool:
         """A common noun or adjective that is not a family, people or time word."""
         subject = self._subject_cache.get(word)
@@ -125,6 +132,10 @@ class Analyzer:
             cached = self._compute_lemmas(word)
             self._lemma_cache[word] = cached
         return cached
+
+    def has_rules(self, word: str) -> bool:
+        """Whether a lexicon line (synonym or Russian word) starts with this word."""
+        return bool(self._rules_starting_with(word))
 
     def is_stopword(self, word: str) -> bool:
         if word in self.stopwords:

@@ -45,6 +45,7 @@ from knowledge_base.chargrams import CharIndex, fold
 from knowledge_base.loader import load_articles
 from knowledge_base.model import Article, LoadError
 from knowledge_base.text import (
+    capitalised_words,
     is_latin,
     normalise,
     skeleton,
@@ -301,7 +302,7 @@ class KnowledgeBase:
 
     def _ranked(self, text: str) -> tuple[list[_Scored], list[float] | None]:
         words = self._question_words(text)
-        slots = self._slots(words)
+        slots = self._slots(words, capitalised_words(text))
         if not slots or not self._documents:
             return [], None
         coverage = self._coverage(slots)
@@ -349,7 +350,7 @@ class KnowledgeBase:
     def _question_words(self, text: str) -> list[str]:
         return self._expand(tokens(self._analyzer.strip_fillers(normalise(text))))
 
-    def _slots(self, words: Sequence[str]) -> list[_Slot]:
+    def _slots(self, words: Sequence[str], names: Collection[str] = ()) -> list[_Slot]:
         analyzer = self._analyzer
         slots: list[_Slot] = []
         seen: set[frozenset[str]] = set()
@@ -364,7 +365,7 @@ class KnowledgeBase:
             if not meaningful or meaningful in seen:
                 continue
             seen.add(meaningful)
-            slots.append(self._resolve(meaningful, word))
+            slots.append(self._resolve(meaningful, word, word in names))
         return slots
 
     def _expand(self, words: Sequence[str]) -> list[str]:
@@ -391,6 +392,7 @@ class KnowledgeBase:
             len(word) >= 6
             and word not in self._surfaces
             and not self._analyzer.is_known(word)
+            and not self._analyzer.has_rules(word)
             and not self._resolve_term(word)[0]
         )
 
@@ -402,7 +404,9 @@ class KnowledgeBase:
             for start in range(end):
                 head = best[start]
                 piece = word[start:end]
-                if head is None or not self._is_piece(piece):
+                # A one-letter word glues on only in front («вцнап»): inside a
+                # word, «к» + «у» + «дась» is a misreading, not three words.
+                if head is None or (len(piece) == 1 and start) or not self._is_piece(piece):
                     continue
                 current = best[end]
                 if current is None or len(head) + 1 < len(current):
@@ -417,8 +421,12 @@ class KnowledgeBase:
             return True
         return len(piece) >= 3 and self._analyzer.is_known(piece)
 
-    def _resolve(self, lemmas: frozenset[str], word: str) -> _Slot:
-        """Matches a question word (or a rewritten phrase, `word` empty) to index terms."""
+    def _resolve(self, lemmas: frozenset[str], word: str, capitalised: bool = False) -> _Slot:
+        """Matches a question word (or a rewritten phrase, `word` empty) to index terms.
+
+        A name the base never uses («з Кишинева») tells where or who, so it
+        weighs like a verb rather than as evidence of an off-topic question.
+        """
         t = self.thresholds
         subject = not word or self._analyzer.is_subject(word)
         salience = 1.0 if subject else t.incidental_salience
@@ -433,6 +441,8 @@ class KnowledgeBase:
                 best = found
         terms, confidence = best
         if not terms:
+            if word and (capitalised or self._analyzer.is_place(word)):
+                return _Slot(frozenset(), self._idf_for(1) * t.unknown_weight, 0.0, 0.0)
             return _Slot(frozenset(), self._unknown_weight(word), 0.0, salience)
         return _Slot(terms, max(self._idf[term] for term in terms), confidence, salience)
 

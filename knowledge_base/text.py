@@ -13,6 +13,7 @@ CYRILLIC = set("абвгґдеєёжзиіїйклмнопрстуфхцчшщъ
 LATIN = set("abcdefghijklmnopqrstuvwxyz")
 APOSTROPHES = ("’", "ʼ", "`", "‘", "´")
 LETTERS = "0-9a-zа-яёґєії"
+SENTENCE_END = re.compile(r"[.!?\n]+")
 TOKEN = re.compile(rf"[{LETTERS}]+(?:'[{LETTERS}]+)*")
 ANY_LATIN = re.compile("[a-z]")
 # A word with at least one Latin letter (checked for Cyrillic ones in the callback).
@@ -144,6 +145,24 @@ def token_lists(texts: Sequence[str]) -> list[list[str]]:
         return [tokens(text) for text in texts]
     findall = TOKEN.findall
     return [findall(part) for part in normalise(joined).split(_SEPARATOR)]
+
+
+CASED_TOKEN = re.compile(TOKEN.pattern, re.IGNORECASE)
+
+
+def capitalised_words(text: str) -> frozenset[str]:
+    """Words written with a capital inside a sentence, normalised: usually names.
+
+    «квиток з Кишинева», «на Соборній»: a place or a person, not what the
+    question is about. Abbreviations in capitals (ЦНАП, ФОП) are not included,
+    nor is a sentence's first word.
+    """
+    found = set()
+    for sentence in SENTENCE_END.split(text):
+        for word in CASED_TOKEN.findall(sentence)[1:]:
+            if word[0].isupper() and not word.isupper():
+                found.add(normalise(word))
+    return frozenset(found)
 
 
 def is_latin(word: str) -> bool:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from knowledge_base.analysis import Analyzer
-from knowledge_base.search import KnowledgeBase
+from knowledge_base.search import FEATURES, KnowledgeBase
 
 
 def answer_id(kb: KnowledgeBase, question: str) -> str | None:
@@ -99,3 +99,18 @@ def test_load_returns_errors_beside_the_base(kb_dir: Path, tmp_path: Path) -> No
     assert kb.articles == []
     assert [error.path.name for error in errors] == ["bad.md"]
     assert kb.search("будь-що").decision == "none"
+
+
+def uncovered(kb: KnowledgeBase, question: str) -> float:
+    features = kb.features(question)[1]
+    assert features is not None, question
+    return features[FEATURES.index("uncovered")]
+
+
+def test_place_names_tell_where_not_what(kb: KnowledgeBase) -> None:
+    # A town or a street the base never mentions is not an off-topic subject.
+    assert uncovered(kb, "як оплатити квартплату") == 0
+    assert uncovered(kb, "як оплатити квартплату з Кишинева") == 0
+    assert uncovered(kb, "Як оплатити квартплату на Соборній?") == 0
+    # Written in lower case, an unknown adjective still counts.
+    assert uncovered(kb, "як оплатити квартплату на соборній") > 0
