@@ -102,6 +102,7 @@ class Thresholds:
     unknown_noun_weight: float
     letters_weight: float
     incidental_salience: float
+    subject_emphasis: float
     fuzzy_cutoff: float
     known_fuzzy_cutoff: float
     known_fuzzy_length: int
@@ -123,6 +124,7 @@ class Thresholds:
             unknown_noun_weight=float(scoring["unknown_noun_weight"]),
             letters_weight=float(scoring["letters_weight"]),
             incidental_salience=float(scoring["incidental_salience"]),
+            subject_emphasis=float(scoring["subject_emphasis"]),
             fuzzy_cutoff=float(scoring["fuzzy_cutoff"]),
             known_fuzzy_cutoff=float(scoring["known_fuzzy_cutoff"]),
             known_fuzzy_length=int(scoring["known_fuzzy_length"]),
@@ -356,7 +358,7 @@ class KnowledgeBase:
         seen: set[frozenset[str]] = set()
         position = 0
         for lemma_sets, replaced in analyzer.apply_rules(words):
-            word = words[position] if replaced == 0 else ""
+            word = words[position] if replaced <= 1 else ""
             position += max(replaced, 1)
             lemmas = frozenset(lemma for group in lemma_sets for lemma in group)
             if word and (analyzer.is_stopword(word) or word.isdigit()):
@@ -495,8 +497,14 @@ class KnowledgeBase:
         found = self._accumulate(rare or [slot for slot in slots if slot.terms], common_df)
         # Stable, so equal sums keep the order the articles were found in.
         shortlist = sorted(found, key=found.__getitem__, reverse=True)[:SHORTLIST]
-        total = sum(slot.weight for slot in slots)
-        slot_terms = [(tuple(slot.terms), slot.confidence) for slot in slots]
+        # A subject word («субсидія», «квиток») decides more than a verb or a name.
+        emphasis = self.thresholds.subject_emphasis
+        counts = [1 - emphasis + emphasis * slot.salience for slot in slots]
+        total = sum(slot.weight * count for slot, count in zip(slots, counts, strict=True))
+        slot_terms = [
+            (tuple(slot.terms), slot.confidence * count)
+            for slot, count in zip(slots, counts, strict=True)
+        ]
         weights = [tuple(map(self._idf.__getitem__, terms)) for terms, _ in slot_terms]
         return {number: self._covered(slot_terms, weights, number) / total for number in shortlist}
 

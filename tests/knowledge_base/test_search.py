@@ -114,3 +114,13 @@ def test_place_names_tell_where_not_what(kb: KnowledgeBase) -> None:
     assert uncovered(kb, "Як оплатити квартплату на Соборній?") == 0
     # Written in lower case, an unknown adjective still counts.
     assert uncovered(kb, "як оплатити квартплату на соборній") > 0
+
+
+def test_the_subject_outweighs_a_shared_verb(kb: KnowledgeBase, analyzer: Analyzer) -> None:
+    # «записатися» is the library-card article's verb; «квартплата» is what is asked about.
+    question = "як записатися на оплату квартплати"
+    verbs_count_alike = dataclasses.replace(kb.thresholds, subject_emphasis=0.0)
+    flat = KnowledgeBase.build(kb.articles, verbs_count_alike, analyzer).search(question)
+
+    assert flat.candidates[0].article.id == "library-card"
+    assert kb.search(question).candidates[0].article.id == "utility-bills"
