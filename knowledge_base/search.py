@@ -367,7 +367,12 @@ class KnowledgeBase:
             if not meaningful or meaningful in seen:
                 continue
             seen.add(meaningful)
-            slots.append(self._resolve(meaningful, word, word in names))
+            # A word the lexicon rewrote is the part of speech of what it became:
+            # «фопчик» is a noun phrase, «скачать» the verb «завантажити».
+            reading = word
+            if replaced:
+                reading = min(lemma_sets[0]) if len(lemma_sets) == 1 else ""
+            slots.append(self._resolve(meaningful, word, word in names, reading))
         return slots
 
     def _expand(self, words: Sequence[str]) -> list[str]:
@@ -423,14 +428,21 @@ class KnowledgeBase:
             return True
         return len(piece) >= 3 and self._analyzer.is_known(piece)
 
-    def _resolve(self, lemmas: frozenset[str], word: str, capitalised: bool = False) -> _Slot:
+    def _resolve(
+        self,
+        lemmas: frozenset[str],
+        word: str,
+        capitalised: bool = False,
+        reading: str | None = None,
+    ) -> _Slot:
         """Matches a question word (or a rewritten phrase, `word` empty) to index terms.
 
         A name the base never uses («з Кишинева») tells where or who, so it
         weighs like a verb rather than as evidence of an off-topic question.
         """
         t = self.thresholds
-        subject = not word or self._analyzer.is_subject(word)
+        reading = word if reading is None else reading
+        subject = not reading or self._analyzer.is_subject(reading)
         salience = 1.0 if subject else t.incidental_salience
         known = frozenset(lemma for lemma in lemmas if lemma in self._idf)
         if known:
