@@ -52,6 +52,7 @@ from knowledge_base.text import (
     token_lists,
     tokens,
     transliterations,
+    verb_stem,
 )
 
 Decision = Literal["answer", "suggest", "none"]
@@ -257,6 +258,11 @@ class KnowledgeBase:
         self._skeletons: dict[str, set[str]] = {}
         for term in self._postings:
             self._skeletons.setdefault(skeleton(term), set()).add(term)
+        self._verb_stems: dict[str, set[str]] = {}
+        for term in self._postings:
+            stem = verb_stem(term)
+            if stem is not None:
+                self._verb_stems.setdefault(stem, set()).add(term)
         # Sorted: a fuzzy match picks the first of equally close keys.
         self._skeleton_keys = sorted(self._skeletons)
         self._resolved: dict[str, tuple[frozenset[str], float]] = {}
@@ -475,8 +481,12 @@ class KnowledgeBase:
         key = skeleton(word)
         t = self.thresholds
         result: tuple[frozenset[str], float] = (frozenset(), 0.0)
+        stem = verb_stem(word)
         if key in self._skeletons:
             result = (frozenset(self._skeletons[key]), 1.0)
+        elif stem is not None and stem in self._verb_stems:
+            # The other aspect of the same verb: «оформлювали» for «оформити».
+            result = (frozenset(self._verb_stems[stem]), 1.0)
         elif len(key) >= (t.known_fuzzy_length if known else FUZZY_MIN_LENGTH):
             cutoff = t.known_fuzzy_cutoff if known else t.fuzzy_cutoff
             match = process.extractOne(

@@ -222,3 +222,27 @@ def skeleton(word: str) -> str:
             folded = folded[: -len(ending)] + replacement
             break
     return re.sub(r"(.)\1+", r"\1", folded)
+
+
+# Infinitive endings, longest first, with the vowel that marks the aspect:
+# «оформлювати»/«оформити», «отримувати»/«отримати», «подавати»/«подати»,
+# «перевіряти»/«перевірити», Russian «оформлять», «записываться».
+_VERB_ENDINGS = re.compile(
+    r"(?:овува|ьова|юва|ува|ива|ыва|ава|ова|я|а|и|і|е|ы|у)(?:ти|ть)(?:ся|сь)?$"
+)
+# «л» that only joins the stem to the ending after a lip consonant: «оформл-ювати».
+_JOINING_L = re.compile(r"(?<=[бпвмф])л$")
+MIN_VERB_STEM = 4
+
+
+def verb_stem(lemma: str) -> str | None:
+    """The stem a verb's two aspects share, in either language, or None for other words.
+
+    «оформлювати», «оформити» and «оформлять» all give «оформ», so a question in
+    one aspect finds an article written in the other.
+    """
+    stem, found = _VERB_ENDINGS.subn("", lemma)
+    if not found:
+        return None
+    stem = _JOINING_L.sub("", stem)
+    return stem if len(stem) >= MIN_VERB_STEM else None

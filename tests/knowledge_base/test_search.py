@@ -6,7 +6,10 @@ from pathlib import Path
 import pytest
 
 from knowledge_base.analysis import Analyzer
+from knowledge_base.loader import load_articles
 from knowledge_base.search import FEATURES, KnowledgeBase
+
+from .conftest import ARTICLES, write_articles
 
 
 def answer_id(kb: KnowledgeBase, question: str) -> str | None:
@@ -124,3 +127,22 @@ def test_the_subject_outweighs_a_shared_verb(kb: KnowledgeBase, analyzer: Analyz
 
     assert flat.candidates[0].article.id == "library-card"
     assert kb.search(question).candidates[0].article.id == "utility-bills"
+
+
+def test_either_aspect_of_a_verb_finds_the_article(tmp_path: Path, analyzer: Analyzer) -> None:
+    subsidy = """---
+id: subsidy
+title: Як оформити житлову субсидію
+category: Соціальний захист
+questions:
+  - де подати заяву на субсидію
+---
+Заяву подають онлайн у Дії або в ЦНАПі.
+"""
+    articles = load_articles(write_articles(tmp_path, {**ARTICLES, "subsidy.md": subsidy}))
+    kb = KnowledgeBase.build(articles.articles, analyzer=analyzer)
+
+    # «оформлюють» and «оформляют» are the other aspect of the article's «оформити».
+    for question in ("де оформлюють житлову субсидію", "где оформляют жилищную субсидию"):
+        assert uncovered(kb, question) == 0, question
+        assert answer_id(kb, question) == "subsidy"
