@@ -256,10 +256,9 @@ class KnowledgeBase:
             _add_postings(self._postings, document.weights, number)
         self._idf = {term: self._idf_for(len(docs)) for term, docs in self._postings.items()}
         self._skeletons: dict[str, set[str]] = {}
-        for term in self._postings:
-            self._skeletons.setdefault(skeleton(term), set()).add(term)
         self._verb_stems: dict[str, set[str]] = {}
         for term in self._postings:
+            self._skeletons.setdefault(skeleton(term), set()).add(term)
             stem = verb_stem(term)
             if stem is not None:
                 self._verb_stems.setdefault(stem, set()).add(term)

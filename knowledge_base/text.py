@@ -15,6 +15,7 @@ APOSTROPHES = ("’", "ʼ", "`", "‘", "´")
 LETTERS = "0-9a-zа-яёґєії"
 SENTENCE_END = re.compile(r"[.!?\n]+")
 TOKEN = re.compile(rf"[{LETTERS}]+(?:'[{LETTERS}]+)*")
+CASED_TOKEN = re.compile(TOKEN.pattern, re.IGNORECASE)
 ANY_LATIN = re.compile("[a-z]")
 # A word with at least one Latin letter (checked for Cyrillic ones in the callback).
 WITH_LATIN = re.compile(rf"(?<![{LETTERS}'])[{LETTERS}']*[a-z][{LETTERS}']*")
@@ -145,9 +146,6 @@ def token_lists(texts: Sequence[str]) -> list[list[str]]:
         return [tokens(text) for text in texts]
     findall = TOKEN.findall
     return [findall(part) for part in normalise(joined).split(_SEPARATOR)]
-
-
-CASED_TOKEN = re.compile(TOKEN.pattern, re.IGNORECASE)
 
 
 def capitalised_words(text: str) -> frozenset[str]:
