@@ -22,6 +22,11 @@ ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FENCE = "---"
 REQUIRED = ("id", "title", "category")
 MIN_QUESTIONS = 2
+# The first paragraph is the short answer a resident reads first (and alone, in a
+# long article, until they press «Детальніше»).
+SHORT_ANSWER_CHARS = 500
+# Notes for staff: kept in the file, never shown to residents nor searched.
+STAFF_NOTE = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 @dataclass
@@ -88,6 +93,9 @@ def parse_article(path: Path) -> tuple[Article, list[LoadError]]:
     if not ID_PATTERN.match(article_id):
         reason = f"неправильний id «{article_id}»: лише малі латинські літери, цифри та «-»"
         raise _Invalid(line_of("id"), reason)
+    if "<!--" in STAFF_NOTE.sub("", body):
+        raise _Invalid(body_line, "коментар «<!--» не закрито знаком «-->»")
+    body = STAFF_NOTE.sub("", body)
     if not body.strip():
         raise _Invalid(body_line, "порожній текст статті після метаданих")
     questions = _strings(data.get("questions"), "questions", line_of("questions"))
@@ -106,6 +114,12 @@ def parse_article(path: Path) -> tuple[Article, list[LoadError]]:
         path=path,
     )
     warnings: list[LoadError] = []
+    if len(article.short_answer) > SHORT_ANSWER_CHARS:
+        reason = (
+            f"перший абзац (коротка відповідь) довший за {SHORT_ANSWER_CHARS} символів: "
+            "почніть статтю з двох-трьох речень, а подробиці дайте далі"
+        )
+        warnings.append(LoadError(path, body_line, reason))
     if len(questions) < MIN_QUESTIONS:
         reason = f"у «questions» бажано щонайменше {MIN_QUESTIONS} формулювання питання"
         warnings.append(LoadError(path, line_of("questions") if questions else 1, reason))

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from pathlib import Path
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,17 @@ class Article:
     updated: datetime.date | None
     body: str
     path: Path
+
+    @property
+    def short_answer(self) -> str:
+        """The first paragraph: two or three sentences that answer the question."""
+        return _PARAGRAPH_BREAK.split(self.body, maxsplit=1)[0].strip()
+
+    @property
+    def details(self) -> str:
+        """Everything after the short answer (empty for a one-paragraph article)."""
+        parts = _PARAGRAPH_BREAK.split(self.body, maxsplit=1)
+        return parts[1].strip() if len(parts) > 1 else ""
 
 
 @dataclass(frozen=True)
