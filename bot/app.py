@@ -50,8 +50,13 @@ class App:
 @contextlib.asynccontextmanager
 async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterator[App]:
     """Open the database and build the core; close everything on the way out."""
-    kb = await asyncio.to_thread(KnowledgeBaseHolder.load, settings.knowledge_base_dir)
+    kb = await asyncio.to_thread(
+        KnowledgeBaseHolder.load, settings.knowledge_base_dir, settings.meaning
+    )
     log.info("knowledge base: %d articles, %d files skipped", len(kb.base.articles), len(kb.errors))
+    if settings.meaning is None:
+        log.info("meaning search is off (SEMANTIC_SEARCH=off): answering by words alone")
+    kb.start_embedding()
     db = await Database.open(settings.database_path)
     try:
         services = Services(
@@ -79,6 +84,7 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
         finally:
             scheduler.shutdown(wait=False)
     finally:
+        await kb.close()
         await db.close()
 
 

@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import knowledge_base
 from handlers.hours import WorkingHours
+from knowledge_base.embedding import DEFAULT_MODEL
+from knowledge_base.holder import MeaningSettings
 
 SHIPPED_ARTICLES = Path(knowledge_base.__file__).parent / "articles"
 
@@ -44,6 +46,10 @@ class Settings(BaseSettings):
 
     database_path: Path = Path("data/reception.sqlite3")
     knowledge_base_dir: Path = SHIPPED_ARTICLES
+    # The meaning model beside the word search (on|off), and which model: a built-in
+    # name or package.module:factory (see knowledge_base/embedding.py).
+    semantic_search: bool = True
+    semantic_model: str = DEFAULT_MODEL
     timezone: str = "Europe/Kyiv"
     # When librarians answer: the bot promises "within the hour" only then.
     library_hours: str = "mon-sat 09:00-18:00"
@@ -98,6 +104,14 @@ class Settings(BaseSettings):
     @property
     def hours(self) -> WorkingHours:
         return WorkingHours.parse(self.library_hours, self.tz)
+
+    @property
+    def meaning(self) -> MeaningSettings | None:
+        """Meaning search, its vectors cached beside the database; None when it is off."""
+        if not self.semantic_search:
+            return None
+        cache = self.database_path.parent / "kb-vectors.sqlite3"
+        return MeaningSettings(cache_path=cache, model=self.semantic_model)
 
     @property
     def drafts_dir(self) -> Path:

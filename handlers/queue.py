@@ -43,7 +43,7 @@ async def on_question(ctx: Context) -> None:
         ctx.say(texts.ASK_TEXT_ONLY, [[CANCEL]])
         return
     # What the knowledge base would have said is useful to the librarian too.
-    found = ctx.services.kb.base.search(text).candidates[:3]
+    found = (await ctx.services.kb.search(text)).candidates[:3]
     await open_ticket(ctx, text, "menu", [c.article.id for c in found], None)
 
 

@@ -1,4 +1,4 @@
-"""Fits the decision model on questions made from a knowledge base itself.
+"""Fits the decision on questions made from a knowledge base itself.
 
 No hand-labelled questions are needed, so the fit works for any base:
 - *leave one phrasing out*: an example question is searched with it removed
@@ -10,8 +10,10 @@ No hand-labelled questions are needed, so the fit works for any base:
 Each searched question is also searched once more with a typo and two words
 glued together, the way citizens type.
 
-The result is a logistic regression over `search.FEATURES`, printed as the
-`[model]` table of `data/thresholds.toml`.
+The result is two policies, one for words alone and one for words and
+meaning, each with an answer model, a suggest model and their cut-offs (see
+`fit_policy`), printed as the tables of `data/thresholds.toml`. Questions
+from several bases can be pooled: the policy then fits them all.
 """
 
 from __future__ import annotations
@@ -19,10 +21,14 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from knowledge_base.analysis import Analyzer
+from knowledge_base.embedding import Vectors
+from knowledge_base.meaning import MeaningIndex
 from knowledge_base.model import Article
 from knowledge_base.search import FEATURES, KnowledgeBase, Thresholds
 
@@ -31,78 +37,202 @@ SEED = 2026
 STEPS = 3000
 LEARNING_RATE = 2.0
 L2 = 0.001
+TOP = 3
+# The policy the cut-offs are chosen for (see fit_policy): at most 3% of all
+# questions answered wrongly, if one question in five is about something the
+# base does not cover; 60% of those go straight to a librarian.
+WRONG_ANSWERS = 0.03
+NULL_SHARE = 0.2
+ESCALATE = 0.6
 
 
 @dataclass(frozen=True)
 class Example:
+    """A made-up question, the decision's signals for it, and where its article ranked.
+
+    `rank` is the position of the article it was made from among the ranked
+    articles (0 = first), None when that article was left out of the base
+    or not found.
+    """
+
     text: str
     features: list[float]
-    right: bool
+    rank: int | None
+
+
+@dataclass
+class Examples:
+    words: list[Example]
+    meaning: list[Example]
 
 
 def examples(
-    articles: Sequence[Article], thresholds: Thresholds, analyzer: Analyzer
-) -> list[Example]:
+    articles: Sequence[Article],
+    thresholds: Thresholds,
+    analyzer: Analyzer,
+    meaning: Meaning | None = None,
+) -> Examples:
+    """Questions made from the base, searched by words alone and (with `meaning`) fused."""
     rng = random.Random(SEED)
-    out: list[Example] = []
+    out = Examples([], [])
+    Asked = list[tuple[str, str | None]]  # a question, and the article it was made from
+    jobs: list[tuple[KnowledgeBase, Asked]] = []
     most = max((len(article.questions) for article in articles), default=0)
     for held in range(most):
         reduced = [_without_question(article, held) for article in articles]
         kb = KnowledgeBase.build(reduced, thresholds, analyzer)
-        for article in articles:
-            if len(article.questions) > 1 and held < len(article.questions):
-                for text in _variants(article.questions[held], rng):
-                    out.extend(_example(kb, text, article.id))
+        if meaning is not None:
+            kb.attach_meaning(meaning.index)
+        asked: Asked = [
+            (text, article.id)
+            for article in articles
+            if len(article.questions) > 1 and held < len(article.questions)
+            for text in _variants(article.questions[held], rng)
+        ]
+        jobs.append((kb, asked))
     order = list(range(len(articles)))
     rng.shuffle(order)
     for fold in range(ARTICLE_FOLDS):
         left_out = {number for place, number in enumerate(order) if place % ARTICLE_FOLDS == fold}
-        kept = [article for number, article in enumerate(articles) if number not in left_out]
-        kb = KnowledgeBase.build(kept, thresholds, analyzer)
-        for number in sorted(left_out):
-            article = articles[number]
-            for phrasing in (article.title, *article.questions):
-                for text in _variants(phrasing, rng):
-                    out.extend(_example(kb, text, None))
+        kept_numbers = [number for number in range(len(articles)) if number not in left_out]
+        kb = KnowledgeBase.build([articles[n] for n in kept_numbers], thresholds, analyzer)
+        if meaning is not None:
+            kb.attach_meaning(meaning.index.subset(kept_numbers))
+        asked = [
+            (text, None)
+            for number in sorted(left_out)
+            for phrasing in (articles[number].title, *articles[number].questions)
+            for text in _variants(phrasing, rng)
+        ]
+        jobs.append((kb, asked))
+    if meaning is not None:
+        texts = [text for _kb, asked in jobs for text, _expected in asked]
+        vectors = dict(zip(texts, meaning.queries(texts), strict=True))
+    for kb, asked in jobs:
+        for text, expected in asked:
+            out.words.extend(_example(kb, text, expected, None))
+            if meaning is not None:
+                out.meaning.extend(_example(kb, text, expected, vectors[text]))
     return out
 
 
-def fit(data: Sequence[Example]) -> tuple[float, list[float]]:
-    """Logistic regression by gradient descent, classes weighted equally."""
+@dataclass(frozen=True)
+class Meaning:
+    """What calibration needs of meaning search: the articles' index, and question vectors."""
+
+    index: MeaningIndex
+    queries: Callable[[Sequence[str]], Vectors]
+
+
+@dataclass(frozen=True)
+class Fitted:
+    answer_model: tuple[float, list[float]]
+    suggest_model: tuple[float, list[float]]
+    answer: float
+    suggest: float
+
+
+def fit_policy(data: Sequence[Example], margin: float) -> Fitted:
+    """Both models of a policy, and their cut-offs, from the made-up questions.
+
+    - *answer* cut-off: the lowest at which the expected share of wrong
+      answers among all questions stays within WRONG_ANSWERS, if a share
+      NULL_SHARE of residents' questions is about something the base does
+      not cover (like the left-out articles' questions) and the rest about
+      something it does (like the held-out phrasings);
+    - *suggest* model: is the right article among the first three?
+    - *suggest* cut-off: the lowest at which a share ESCALATE of the left-out
+      articles' questions go to a librarian rather than to "did you mean".
+    """
+    answer_model = fit([(e.features, e.rank == 0) for e in data])
+    lead = FEATURES.index("lead")
+    answer_p = [_probability(answer_model, e.features) for e in data]
+    inside = sum(e.rank is not None for e in data) or 1
+    outside = sum(e.rank is None for e in data) or 1
+    answer = 1.0
+    for cut in sorted(set(answer_p), reverse=True):
+        answered = [
+            e
+            for e, p in zip(data, answer_p, strict=True)
+            if p >= cut and e.features[lead] >= margin
+        ]
+        wrong_inside = sum(e.rank not in (0, None) for e in answered) / inside
+        wrong_outside = sum(e.rank is None for e in answered) / outside
+        if (1 - NULL_SHARE) * wrong_inside + NULL_SHARE * wrong_outside > WRONG_ANSWERS:
+            break
+        answer = cut
+    left = [
+        e
+        for e, p in zip(data, answer_p, strict=True)
+        if not (p >= answer and e.features[lead] >= margin)
+    ]
+    suggest_model = fit([(e.features, e.rank is not None and e.rank < TOP) for e in data])
+    # Of all the left-out articles' questions (answered ones included), a share
+    # ESCALATE must fall below the cut-off.
+    outside_p = sorted(_probability(suggest_model, e.features) for e in left if e.rank is None)
+    place = math.ceil(ESCALATE * outside)
+    suggest = outside_p[place] if place < len(outside_p) else 1.0
+    return Fitted(answer_model, suggest_model, answer, suggest)
+
+
+def _probability(model: tuple[float, list[float]], features: Sequence[float]) -> float:
+    bias, weights = model
+    z = bias + sum(w * x for w, x in zip(weights, features, strict=True))
+    return 1 / (1 + math.exp(-max(-60.0, min(60.0, z))))
+
+
+def fit(data: Sequence[tuple[Sequence[float], bool]]) -> tuple[float, list[float]]:
+    """Logistic regression by gradient descent (numpy), classes weighted equally.
+
+    Fitted on standardised signals (closeness differences are hundredths,
+    scores are tenths: raw, one step size fits neither) and returned in raw units.
+    """
     if not data:
         raise ValueError("no examples")
-    size = len(FEATURES)
-    positives = sum(example.right for example in data) or 1
-    negatives = (len(data) - positives) or 1
-    bias, weights = 0.0, [0.0] * size
+    raw = np.array([features for features, _ in data], dtype=np.float64)
+    y = np.array([label for _, label in data], dtype=np.float64)
+    mean, spread = raw.mean(axis=0), raw.std(axis=0)
+    spread[spread == 0] = 1.0
+    x = (raw - mean) / spread
+    positives = max(float(y.sum()), 1.0)
+    negatives = max(float(len(y) - y.sum()), 1.0)
+    share = np.where(y > 0, 0.5 / positives, 0.5 / negatives)
+    share /= share.sum()
+    bias, weights = 0.0, np.zeros(x.shape[1])
     for _ in range(STEPS):
-        grad_bias, grad = 0.0, [0.0] * size
-        total = 0.0
-        for example in data:
-            share = 0.5 / (positives if example.right else negatives)
-            z = bias + sum(w * x for w, x in zip(weights, example.features, strict=True))
-            error = (1 / (1 + math.exp(-max(-60.0, min(60.0, z)))) - example.right) * share
-            grad_bias += error
-            for index, value in enumerate(example.features):
-                grad[index] += error * value
-            total += share
-        bias -= LEARNING_RATE * grad_bias / total
-        for index in range(size):
-            weights[index] -= LEARNING_RATE * (grad[index] / total + L2 * weights[index])
-    return bias, weights
+        z = np.clip(bias + x @ weights, -60.0, 60.0)
+        error = (1 / (1 + np.exp(-z)) - y) * share
+        bias -= LEARNING_RATE * float(error.sum())
+        weights -= LEARNING_RATE * (x.T @ error + L2 * weights)
+    raw_weights = weights / spread
+    return bias - float(raw_weights @ mean), [float(w) for w in raw_weights]
 
 
-def model_table(bias: float, weights: Sequence[float]) -> str:
-    lines = ["[model]", f"bias = {bias:.3f}"]
-    lines += [f"{name} = {weight:.3f}" for name, weight in zip(FEATURES, weights, strict=True)]
+def policy_tables(name: str, names: Sequence[str], fitted: Fitted, margin: float) -> str:
+    """The policy as `data/thresholds.toml` tables."""
+    lines = [
+        f"[{name}.decision]",
+        f"answer = {fitted.answer:.3f}",
+        f"margin = {margin:.3f}",
+        f"suggest = {fitted.suggest:.3f}",
+    ]
+    for table, (bias, weights) in (
+        ("answer_model", fitted.answer_model),
+        ("suggest_model", fitted.suggest_model),
+    ):
+        lines += ["", f"[{name}.{table}]", f"bias = {bias:.3f}"]
+        lines += [f"{n} = {w:.3f}" for n, w in zip(names, weights, strict=True)]
     return "\n".join(lines)
 
 
-def _example(kb: KnowledgeBase, text: str, expected: str | None) -> Iterator[Example]:
-    order, features = kb.features(text)
+def _example(
+    kb: KnowledgeBase, text: str, expected: str | None, vector: Vectors | None
+) -> Iterator[Example]:
+    order, features = kb.features(text, vector)
     if features is not None:
-        right = expected is not None and kb.articles[order[0]].id == expected
-        yield Example(text, features, right)
+        ids = [kb.articles[number].id for number in order]
+        rank = ids.index(expected) if expected in ids else None
+        yield Example(text, features, rank)
 
 
 def _without_question(article: Article, held: int) -> Article:

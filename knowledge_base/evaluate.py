@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge_base.search import KnowledgeBase, SearchResult
+from knowledge_base.embedding import Embedder
+from knowledge_base.search import SUGGESTIONS, KnowledgeBase, SearchResult
 
 TOP = 3
 
@@ -37,6 +38,12 @@ class Outcome:
         return [candidate.article.id for candidate in self.result.candidates[:TOP]]
 
     @property
+    def suggested_ids(self) -> list[str]:
+        if self.result.decision != "suggest":
+            return []
+        return [candidate.article.id for candidate in self.result.candidates[:SUGGESTIONS]]
+
+    @property
     def correct(self) -> bool:
         if self.question.expected is None:
             return self.result.decision == "none"
@@ -56,11 +63,16 @@ def read_questions(path: Path) -> list[Question]:
     return questions
 
 
-def run(kb: KnowledgeBase, questions: Sequence[Question]) -> list[Outcome]:
+def run(
+    kb: KnowledgeBase, questions: Sequence[Question], embedder: Embedder | None = None
+) -> list[Outcome]:
+    """Each question through the bot's decision; with an embedder, the time includes
+    embedding the question, as in the bot."""
     outcomes: list[Outcome] = []
     for question in questions:
         started = time.perf_counter()
-        result = kb.search(question.text)
+        vector = embedder.queries([question.text])[0] if embedder is not None else None
+        result = kb.search(question.text, vector=vector)
         elapsed = (time.perf_counter() - started) * 1000
         outcomes.append(Outcome(question, result, elapsed))
     return outcomes
@@ -71,13 +83,18 @@ def metrics(outcomes: Sequence[Outcome]) -> dict[str, float | int]:
     nulls = [o for o in outcomes if o.question.expected is None]
     wrong = [o for o in outcomes if o.answered_id not in (None, o.question.expected)]
     timings = sorted(o.milliseconds for o in outcomes)
+    answered = sum(o.correct for o in answerable)
+    suggested = sum(o.question.expected in o.suggested_ids for o in answerable)
     return {
         "questions": len(outcomes),
         "answerable": len(answerable),
-        "answered_correct": _share(sum(o.correct for o in answerable), len(answerable)),
+        "answered_correct": _share(answered, len(answerable)),
         "top3": _share(sum(o.question.expected in o.top_ids for o in answerable), len(answerable)),
         "wrong_answer": _share(len(wrong), len(outcomes)),
         "null_escalated": _share(sum(o.correct for o in nulls), len(nulls)),
+        "suggested_correct": _share(suggested, len(answerable)),
+        "one_tap": _share(answered + suggested, len(answerable)),
+        "suggested_null": _share(sum(o.result.decision == "suggest" for o in nulls), len(nulls)),
         "p50_ms": round(_percentile(timings, 50), 3),
         "p99_ms": round(_percentile(timings, 99), 3),
     }

@@ -36,13 +36,16 @@ from dataclasses import dataclass
 from itertools import filterfalse, repeat
 from operator import add, mul
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from knowledge_base.analysis import DATA_DIR, SHORT_WORDS, Analyzer, PhraseCache
 from knowledge_base.chargrams import CharIndex, fold
+from knowledge_base.embedding import Vectors
 from knowledge_base.loader import load_articles
+from knowledge_base.meaning import MeaningIndex
 from knowledge_base.model import Article, LoadError
 from knowledge_base.text import (
     capitalised_words,
@@ -70,18 +73,23 @@ COMMON_DF_SHARE = 8
 
 
 FEATURES = ("score", "lead", "letters", "uncovered", "length")
+# With meaning search: the best article's closeness in meaning, and its lead in
+# closeness over the closest other article (negative when another is closer).
+MEANING_FEATURES = (*FEATURES, "closeness", "closeness_lead", "standout")
+# Articles closest in meaning that are scored whatever words they share.
+MEANING_SHORTLIST = 10
 
 
 @dataclass(frozen=True)
 class DecisionModel:
-    """Logistic regression: the probability that the best article answers the question."""
+    """Logistic regression: a probability from the best article's signals."""
 
     bias: float
     weights: tuple[float, ...]
 
     @classmethod
-    def from_table(cls, table: dict[str, float]) -> DecisionModel:
-        return cls(float(table["bias"]), tuple(float(table[name]) for name in FEATURES))
+    def from_table(cls, table: dict[str, float], names: Sequence[str]) -> DecisionModel:
+        return cls(float(table["bias"]), tuple(float(table[name]) for name in names))
 
     def probability(self, features: Sequence[float]) -> float:
         z = self.bias + sum(w * x for w, x in zip(self.weights, features, strict=True))
@@ -89,13 +97,48 @@ class DecisionModel:
 
 
 @dataclass(frozen=True)
-class Thresholds:
-    """Decision thresholds and scoring weights, tuned on evaluation questions."""
+class Policy:
+    """How one engine (words alone, or words and meaning) decides.
+
+    *answer* when the answer model gives the best article at least `answer`
+    and it leads the runner-up by `margin`; otherwise *suggest* when the
+    suggest model says at least `suggest` that the right article is among the
+    first three; otherwise *none*.
+    """
 
     answer: float
     margin: float
     suggest: float
-    model: DecisionModel
+    answer_model: DecisionModel
+    suggest_model: DecisionModel
+
+    @classmethod
+    def from_table(cls, table: dict[str, Any], names: Sequence[str]) -> Policy:
+        decision = table["decision"]
+        return cls(
+            answer=float(decision["answer"]),
+            margin=float(decision["margin"]),
+            suggest=float(decision["suggest"]),
+            answer_model=DecisionModel.from_table(table["answer_model"], names),
+            suggest_model=DecisionModel.from_table(table["suggest_model"], names),
+        )
+
+    def decide(self, features: Sequence[float]) -> Decision:
+        lead = features[FEATURES.index("lead")]
+        if lead >= self.margin and self.answer_model.probability(features) >= self.answer:
+            return "answer"
+        if self.suggest_model.probability(features) >= self.suggest:
+            return "suggest"
+        return "none"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision policies and scoring weights; see `data/thresholds.toml`."""
+
+    words: Policy
+    meaning: Policy
+    meaning_weight: float
     title_weight: float
     keyword_weight: float
     body_weight: float
@@ -112,12 +155,11 @@ class Thresholds:
     def load(cls, path: Path = THRESHOLDS_FILE) -> Thresholds:
         with path.open("rb") as file:
             data = tomllib.load(file)
-        decision, scoring = data["decision"], data["scoring"]
+        scoring = data["scoring"]
         return cls(
-            answer=float(decision["answer"]),
-            margin=float(decision["margin"]),
-            suggest=float(decision["suggest"]),
-            model=DecisionModel.from_table(data["model"]),
+            words=Policy.from_table(data["words"], FEATURES),
+            meaning=Policy.from_table(data["meaning"], MEANING_FEATURES),
+            meaning_weight=float(scoring["meaning_weight"]),
             title_weight=float(scoring["title_weight"]),
             keyword_weight=float(scoring["keyword_weight"]),
             body_weight=float(scoring["body_weight"]),
@@ -226,6 +268,7 @@ class _Scored:
     number: int
     score: float
     letters: float
+    words: float  # the score by words and letters alone
 
 
 class KnowledgeBase:
@@ -243,6 +286,7 @@ class KnowledgeBase:
     ) -> None:
         self.articles = list(articles)
         self.thresholds = thresholds
+        self._meaning: MeaningIndex | None = None
         self._analyzer = analyzer
         self._by_id = {article.id: article for article in self.articles}
         self._surfaces: set[str] = set()
@@ -293,30 +337,54 @@ class KnowledgeBase:
             for category in sorted(grouped, key=str.casefold)
         }
 
-    def search(self, text: str, limit: int = 5) -> SearchResult:
-        ranked, features = self._ranked(text)
+    @property
+    def meaning(self) -> MeaningIndex | None:
+        """The articles' sentence vectors, once they are ready (None until then, or when
+        meaning search is off)."""
+        return self._meaning
+
+    def attach_meaning(self, index: MeaningIndex) -> None:
+        if len(index) != len(self.articles):
+            raise ValueError("the meaning index was built for other articles")
+        self._meaning = index
+
+    def search(self, text: str, limit: int = 5, vector: Vectors | None = None) -> SearchResult:
+        """Ranked articles and the decision; `vector` is the question's sentence vector
+        (from the same model as `meaning`), None for the word engine alone."""
+        ranked, features = self._ranked(text, vector)
         candidates = [
             Candidate(self.articles[scored.number], scored.score)
             for scored in ranked[: max(limit, SUGGESTIONS)]
             if scored.score > 0
         ]
-        return SearchResult(self._decide(candidates, features), candidates[:limit])
+        decision = self._decide(candidates, features, semantic=self._uses_meaning(vector))
+        return SearchResult(decision, candidates[:limit])
 
-    def features(self, text: str) -> tuple[list[int], list[float] | None]:
+    def features(
+        self, text: str, vector: Vectors | None = None
+    ) -> tuple[list[int], list[float] | None]:
         """Ranked article numbers and the decision's signals, for calibration tools."""
-        ranked, features = self._ranked(text)
+        ranked, features = self._ranked(text, vector)
         return [scored.number for scored in ranked], features
 
-    def _ranked(self, text: str) -> tuple[list[_Scored], list[float] | None]:
+    def _uses_meaning(self, vector: Vectors | None) -> bool:
+        return vector is not None and self._meaning is not None
+
+    def _ranked(
+        self, text: str, vector: Vectors | None = None
+    ) -> tuple[list[_Scored], list[float] | None]:
         words = self._question_words(text)
         slots = self._slots(words, capitalised_words(text))
         if not slots or not self._documents:
             return [], None
-        coverage = self._coverage(slots)
-        ranked = self._fuse(words, coverage)
+        closeness = None
+        if vector is not None and self._meaning is not None:
+            closeness = self._meaning.closeness(vector)
+        coverage = self._coverage(slots, closeness)
+        ranked = self._fuse(words, coverage, closeness)
         if not ranked:
             return [], None
-        return ranked, self._signals(slots, ranked)
+        return ranked, self._signals(slots, ranked, closeness)
 
     # Indexing
 
@@ -506,18 +574,22 @@ class KnowledgeBase:
 
     # Scoring
 
-    def _coverage(self, slots: Sequence[_Slot]) -> dict[int, float]:
+    def _coverage(self, slots: Sequence[_Slot], closeness: Vectors | None) -> dict[int, float]:
         """Coverage of the question by the articles most likely to cover it.
 
         Only words rarer than `_common_df` walk their posting lists; articles
         found that way are then scored on every word. This keeps a query fast
         on a large base, where a word like «дія» is in thousands of articles.
+        The articles closest in meaning join them, whatever words they share:
+        «зачиняєтеся» finds the opening hours.
         """
         common_df = max(COMMON_DF_FLOOR, len(self._documents) // COMMON_DF_SHARE)
         rare = [slot for slot in slots if any(self._df(t) <= common_df for t in slot.terms)]
         found = self._accumulate(rare or [slot for slot in slots if slot.terms], common_df)
         # Stable, so equal sums keep the order the articles were found in.
         shortlist = sorted(found, key=found.__getitem__, reverse=True)[:SHORTLIST]
+        if closeness is not None:
+            shortlist += [n for n in _best(closeness, MEANING_SHORTLIST) if n not in found]
         # A subject word («субсидія», «квиток») decides more than a verb or a name.
         emphasis = self.thresholds.subject_emphasis
         counts = [1 - emphasis + emphasis * slot.salience for slot in slots]
@@ -559,20 +631,39 @@ class KnowledgeBase:
             covered += best * confidence
         return covered
 
-    def _fuse(self, words: Sequence[str], coverage: dict[int, float]) -> list[_Scored]:
-        """Word coverage and letter resemblance, weighted and summed, best first."""
+    def _fuse(
+        self, words: Sequence[str], coverage: dict[int, float], closeness: Vectors | None
+    ) -> list[_Scored]:
+        """Word coverage and letter resemblance, weighted and summed, best first.
+
+        With meaning search, each article's closeness below the closest
+        article's is subtracted (times `meaning_weight`): the closest in
+        meaning loses nothing, a far one loses a lot. The articles closest
+        in meaning are always scored, however few words they share.
+        """
         t = self.thresholds
         query = self._letters.query(self._letter_words(words))
         share = t.letters_weight
         scored = []
         best = sorted(coverage.items(), key=lambda item: (-item[1], item[0]))[:RERANKED]
-        for number, value in best:
+        numbers = [number for number, _ in best]
+        top_closeness = 0.0
+        if closeness is not None:
+            close = _best(closeness, MEANING_SHORTLIST)
+            numbers += [number for number in close if number not in numbers]
+            top_closeness = float(closeness[close[0]])
+        for number in numbers:
             letters = self._letters.similarity(query, number)
-            scored.append(_Scored(number, (1 - share) * value + share * letters, letters))
+            words_score = score = (1 - share) * coverage[number] + share * letters
+            if closeness is not None:
+                score += t.meaning_weight * (float(closeness[number]) - top_closeness)
+            scored.append(_Scored(number, score, letters, words_score))
         return sorted(scored, key=lambda item: (-item.score, item.number))
 
-    def _signals(self, slots: Sequence[_Slot], ranked: Sequence[_Scored]) -> list[float]:
-        """What the decision looks at: see FEATURES and `data/thresholds.toml`."""
+    def _signals(
+        self, slots: Sequence[_Slot], ranked: Sequence[_Scored], closeness: Vectors | None
+    ) -> list[float]:
+        """What the decision looks at: see FEATURES, MEANING_FEATURES and `data/thresholds.toml`."""
         best = ranked[0]
         second = ranked[1].score if len(ranked) > 1 else 0.0
         weights = self._documents[best.number].weights
@@ -582,21 +673,36 @@ class KnowledgeBase:
             for slot in slots
             if slot.confidence == 0 or not any(term in weights for term in slot.terms)
         )
-        return [
+        signals = [
             best.score,
             best.score - second,
             best.letters,
             uncovered / salient if salient else 0.0,
             math.log(len(slots)),
         ]
+        if closeness is not None:
+            own = float(closeness[best.number])
+            others = np.delete(closeness, best.number)
+            # How far the article stands out from the base as a whole, in standard
+            # deviations: some questions are close to every article, some to none.
+            spread = float(closeness.std())
+            standout = (own - float(closeness.mean())) / spread if spread > 0 else 0.0
+            signals += [own, own - float(others.max()) if len(others) else own, standout]
+        return signals
 
-    def _decide(self, candidates: Sequence[Candidate], features: list[float] | None) -> Decision:
+    def _decide(
+        self, candidates: Sequence[Candidate], features: list[float] | None, *, semantic: bool
+    ) -> Decision:
         if not candidates or features is None:
             return "none"
-        t = self.thresholds
-        lead = features[FEATURES.index("lead")]
-        if lead >= t.margin and t.model.probability(features) >= t.answer:
-            return "answer"
-        if candidates[0].score >= t.suggest:
-            return "suggest"
-        return "none"
+        policy = self.thresholds.meaning if semantic else self.thresholds.words
+        return policy.decide(features)
+
+
+def _best(values: Vectors, count: int) -> list[int]:
+    """Positions of the `count` largest values, largest first (ties: lower position)."""
+    count = min(count, len(values))
+    if count <= 0:
+        return []
+    top = np.argpartition(-values, count - 1)[:count]
+    return sorted(top.tolist(), key=lambda number: (-float(values[number]), number))

@@ -4,10 +4,15 @@ from pathlib import Path
 
 from handlers import texts
 from tests.bot.test_settings import run_bot
+from tests.fakes.embedder import TEST_EMBEDDER
 
 
 def console_env(tmp_path: Path) -> dict[str, str]:
-    return {"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(tmp_path / "console.sqlite3")}
+    return {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_PATH": str(tmp_path / "console.sqlite3"),
+        "SEMANTIC_MODEL": TEST_EMBEDDER,
+    }
 
 
 def test_scripted_start_prints_the_greeting_and_numbered_menu(tmp_path: Path) -> None:

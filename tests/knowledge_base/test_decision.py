@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from knowledge_base import calibrate
 from knowledge_base.analysis import Analyzer
 from knowledge_base.chargrams import CharIndex, fold
-from knowledge_base.search import FEATURES, DecisionModel, KnowledgeBase
+from knowledge_base.embedding import Vectors
+from knowledge_base.meaning import MeaningIndex
+from knowledge_base.search import (
+    FEATURES,
+    MEANING_FEATURES,
+    DecisionModel,
+    KnowledgeBase,
+    Policy,
+)
+from storage.vector_cache import VectorCache
+from tests.fakes.embedder import ConceptEmbedder
 
 
 def test_fold_joins_ukrainian_and_russian_spellings() -> None:
@@ -28,9 +39,43 @@ def test_letter_pieces_forgive_typos_and_glued_words() -> None:
 
 def test_model_reads_its_weights_by_feature_name() -> None:
     table = {"bias": -1.0, **{name: 0.0 for name in FEATURES}, "score": 2.0}
-    model = DecisionModel.from_table(table)
+    model = DecisionModel.from_table(table, FEATURES)
 
     assert model.probability([1.0, 0, 0, 0, 0]) > 0.5 > model.probability([0.0, 0, 0, 0, 0])
+
+
+def _on(feature: str, names: tuple[str, ...] = FEATURES) -> DecisionModel:
+    """A model that says yes exactly when `feature` is above 0.5."""
+    weights = tuple(20.0 if name == feature else 0.0 for name in names)
+    return DecisionModel(-10.0, weights)
+
+
+def test_three_tiers_answer_suggest_none() -> None:
+    # Answer on a high score; suggest when the right article is likely among the
+    # first three (here: letters resemble); otherwise hand over.
+    policy = Policy(0.5, 0.05, 0.5, answer_model=_on("score"), suggest_model=_on("letters"))
+
+    def features(score: float, lead: float, letters: float) -> list[float]:
+        return [score, lead, letters, 0.0, 1.0]
+
+    assert policy.decide(features(0.9, 0.3, 0.9)) == "answer"
+    assert policy.decide(features(0.9, 0.01, 0.9)) == "suggest"  # a near tie: offer a choice
+    assert policy.decide(features(0.2, 0.3, 0.9)) == "suggest"
+    assert policy.decide(features(0.2, 0.3, 0.1)) == "none"
+
+
+def test_each_engine_decides_by_its_own_policy(kb: KnowledgeBase, tmp_path: Path) -> None:
+    never = DecisionModel(-60.0, (0.0,) * len(MEANING_FEATURES))
+    always = DecisionModel(60.0, (0.0,) * len(MEANING_FEATURES))
+    thresholds = dataclasses.replace(
+        kb.thresholds, meaning=Policy(0.5, 0.0, 0.5, answer_model=never, suggest_model=always)
+    )
+    fused = KnowledgeBase.build(kb.articles, thresholds)
+    fused.attach_meaning(_index(fused, tmp_path / "vectors.sqlite3"))
+    question = "як оплатити рахунок за воду"
+
+    assert fused.search(question).decision == "answer"  # words alone: their own policy
+    assert fused.search(question, vector=_vector(question)).decision == "suggest"
 
 
 def test_near_tie_is_offered_as_a_choice(kb: KnowledgeBase, analyzer: Analyzer) -> None:
@@ -38,7 +83,8 @@ def test_near_tie_is_offered_as_a_choice(kb: KnowledgeBase, analyzer: Analyzer) 
     _order, features = kb.features("бібліотека")
     assert features is not None
     lead = features[FEATURES.index("lead")]
-    demanding = dataclasses.replace(kb.thresholds, margin=lead + 0.01)
+    words = dataclasses.replace(kb.thresholds.words, margin=lead + 0.01)
+    demanding = dataclasses.replace(kb.thresholds, words=words)
     result = KnowledgeBase.build(kb.articles, demanding, analyzer).search("бібліотека")
 
     assert result.decision == "suggest"
@@ -59,11 +105,27 @@ def test_features_name_the_ranked_articles(kb: KnowledgeBase) -> None:
     assert kb.features("Добрий день!") == ([], None)
 
 
-def test_calibration_makes_right_and_wrong_examples(kb: KnowledgeBase, analyzer: Analyzer) -> None:
-    data = calibrate.examples(kb.articles, kb.thresholds, analyzer)
+def test_calibration_makes_right_and_wrong_examples(
+    kb: KnowledgeBase, analyzer: Analyzer, tmp_path: Path
+) -> None:
+    index = _index(kb, tmp_path / "vectors.sqlite3")
+    meaning = calibrate.Meaning(index, ConceptEmbedder().queries)
+    made = calibrate.examples(kb.articles, kb.thresholds, analyzer, meaning)
 
-    assert any(example.right for example in data)
-    assert any(not example.right for example in data)
-    bias, weights = calibrate.fit(data)
-    assert len(weights) == len(FEATURES)
-    assert "[model]" in calibrate.model_table(bias, weights)
+    for data, names in ((made.words, FEATURES), (made.meaning, MEANING_FEATURES)):
+        assert any(example.rank == 0 for example in data)  # held-out phrasing found
+        assert any(example.rank is None for example in data)  # left-out article
+        assert all(len(example.features) == len(names) for example in data)
+        fitted = calibrate.fit_policy(data, margin=0.05)
+        assert 0 <= fitted.suggest <= 1 and 0 <= fitted.answer <= 1
+        assert len(fitted.answer_model[1]) == len(names)
+
+
+def _index(kb: KnowledgeBase, cache: Path) -> MeaningIndex:
+    built = MeaningIndex.build(kb.articles, ConceptEmbedder(), VectorCache(cache))
+    assert built is not None
+    return built[0]
+
+
+def _vector(question: str) -> Vectors:
+    return ConceptEmbedder().queries([question])[0]

@@ -66,7 +66,8 @@ def test_greeting_alone_finds_nothing(kb: KnowledgeBase) -> None:
 
 def test_unsure_match_suggests_up_to_three(kb: KnowledgeBase, analyzer: Analyzer) -> None:
     # Thresholds that never allow a sure answer leave only "did you mean".
-    cautious = dataclasses.replace(kb.thresholds, answer=1.1, suggest=0.05)
+    words = dataclasses.replace(kb.thresholds.words, answer=1.1, suggest=0.0)
+    cautious = dataclasses.replace(kb.thresholds, words=words)
     strict = KnowledgeBase.build(kb.articles, cautious, analyzer)
 
     result = strict.search("бібліотека")
