@@ -15,8 +15,11 @@ from handlers.context import Context, Router
 from handlers.menu import HOME
 from handlers.messages import Button
 from knowledge_base.model import Article, LoadError
+from knowledge_base.search import SUGGESTIONS
 
-SUGGESTIONS = 3
+# An article longer than this is sent as its short answer (the first paragraph)
+# with a «Детальніше» button: a phone screen or two, not five.
+LONG_ARTICLE = 900
 
 
 def hand_over(query_id: int, label: str = texts.BTN_HAND_OVER) -> Button:
@@ -26,7 +29,7 @@ def hand_over(query_id: int, label: str = texts.BTN_HAND_OVER) -> Button:
 
 async def on_question(ctx: Context) -> None:
     question = (ctx.event.text or "").strip()
-    result = ctx.services.kb.base.search(question)
+    result = await ctx.services.kb.search(question)
     answer = result.candidates[0].article if result.decision == "answer" else None
     query_id = await ctx.services.kb_queries.add(
         ctx.conn,
@@ -52,13 +55,18 @@ async def on_question(ctx: Context) -> None:
 
 
 def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
-    """The article; after an answer to a question, also ask whether it helped."""
-    text = texts.KB_ARTICLE.format(title=article.title, body=article.body.strip())
-    links = [[Button(link.title, url=link.url)] for link in article.links]
+    """The article — a long one as its short answer and «Детальніше» — with its links;
+    after an answer to a question, also ask whether it helped."""
+    buttons = [[Button(link.title, url=link.url)] for link in article.links]
+    body = article.body
+    if len(body) > LONG_ARTICLE and article.details:
+        body = article.short_answer
+        buttons.insert(0, [Button(texts.BTN_MORE, f"kb:m:{article.id}")])
+    text = texts.KB_ARTICLE.format(title=article.title, body=body)
     if query_id is None:  # browsing: no question to judge the answer against
-        ctx.say(text, [*links, [Button(texts.BTN_TOPICS, "kb")], [HOME]])
+        ctx.say(text, [*buttons, [Button(texts.BTN_TOPICS, "kb")], [HOME]])
         return
-    ctx.say(text, links)
+    ctx.say(text, buttons)
     ctx.say(
         texts.KB_FEEDBACK,
         [
@@ -72,13 +80,16 @@ def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
 
 
 async def on_button(ctx: Context) -> None:
-    """`kb` topics · `kb:c:N` a topic · `kb:a:ID[:QUERY]` an article · `kb:fb:QUERY:y|n`."""
+    """`kb` topics · `kb:c:N` a topic · `kb:a:ID[:QUERY]` an article · `kb:m:ID` the rest
+    of a long article · `kb:fb:QUERY:y|n` feedback."""
     parts = (ctx.event.payload or "").split(":")
     action = parts[1] if len(parts) > 1 else ""
     if action == "c" and len(parts) == 3 and parts[2].isdigit():
         show_category(ctx, int(parts[2]))
     elif action == "a" and len(parts) >= 3:
         await open_article(ctx, parts[2], parts[3] if len(parts) > 3 else None)
+    elif action == "m" and len(parts) == 3:
+        show_details(ctx, parts[2])
     elif action == "fb" and len(parts) == 4 and parts[2].isdigit():
         await on_feedback(ctx, int(parts[2]), helpful=parts[3] == "y")
     else:
@@ -121,6 +132,16 @@ async def open_article(ctx: Context, article_id: str, query: str | None) -> None
         else:
             await ctx.services.kb_queries.choose(ctx.conn, query_id, article_id)
     show_article(ctx, article, query_id)
+
+
+def show_details(ctx: Context, article_id: str) -> None:
+    article = ctx.services.kb.base.get(article_id)
+    if article is None or not article.details:
+        ctx.say(texts.KB_ARTICLE_GONE, [[HOME]])
+        return
+    links = [[Button(link.title, url=link.url)] for link in article.links]
+    text = texts.KB_ARTICLE_DETAILS.format(title=article.title, body=article.details)
+    ctx.say(text, [*links, [Button(texts.BTN_TOPICS, "kb")], [HOME]])
 
 
 async def on_feedback(ctx: Context, query_id: int, *, helpful: bool) -> None:

@@ -18,6 +18,7 @@ from bot.app import run_channels
 from bot.settings import Settings
 from handlers import texts
 from tests.fakes import ApiCall, FakeTelegramServer
+from tests.fakes.embedder import TEST_EMBEDDER
 from tests.harness import MENU_LABELS, TEST_KB
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,6 +39,7 @@ def settings_for(tg: FakeTelegramServer, tmp_path: Path, **extra: object) -> Set
         "staff_chat_id": STAFF_CHAT_ID,
         "database_path": tmp_path / "reception.sqlite3",
         "knowledge_base_dir": TEST_KB,
+        "semantic_model": TEST_EMBEDDER,
     }
     return Settings(_env_file=None, **(fields | extra))  # type: ignore[call-arg]
 
@@ -205,6 +207,7 @@ async def test_kill_9_mid_dialog_then_restart_continues_the_dialog(
         "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
         "DATABASE_PATH": str(tmp_path / "reception.sqlite3"),
         "KNOWLEDGE_BASE_DIR": str(TEST_KB),
+        "SEMANTIC_MODEL": TEST_EMBEDDER,
     }
 
     def start() -> subprocess.Popen[bytes]:
@@ -250,7 +253,7 @@ async def test_an_article_answer_is_escaped_and_its_links_are_url_buttons(
         assert labels(feedback) == [texts.BTN_YES, texts.BTN_NO, texts.BTN_MENU]
 
 
-async def test_a_long_article_arrives_in_several_messages_within_the_limit(
+async def test_a_long_article_comes_as_a_short_answer_then_details_split_within_the_limit(
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
     folder = tmp_path / "kb"
@@ -269,15 +272,22 @@ async def test_a_long_article_arrives_in_several_messages_within_the_limit(
     async with running(settings, tg):
         tg.send_text("довга інструкція з реєстрації")
         await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.KB_FEEDBACK))
-        parts = [
+        [short] = [c for c in tg.calls if c.method == "sendMessage" and "Крок" in (c.text or "")]
+        assert "Крок 1." in shown(short) and "Крок 2." not in shown(short)
+        assert labels(short) == [texts.BTN_MORE]
+        tg.press_button("kb:m:long-guide", message_id=short.result["message_id"])
+        await tg.wait_for(
+            "sendMessage", lambda c: c.chat_id == CITIZEN and "Крок 40." in shown(c)
+        )
+        details = [
             c
             for c in tg.calls
-            if c.method == "sendMessage" and c.ok and c.text and "Крок" in c.text
+            if c.method == "sendMessage" and c.ok and c is not short and "Крок" in (c.text or "")
         ]
-        assert len(parts) > 1
-        assert all(len(c.text or "") <= 4096 for c in parts)
-        seen = "".join(shown(c) for c in parts)
-        assert all(f"Крок {i}." in seen for i in range(1, 41))
+        assert len(details) > 1
+        assert all(len(c.text or "") <= 4096 for c in details)
+        seen = "".join(shown(c) for c in details)
+        assert all(f"Крок {i}." in seen for i in range(2, 41))
 
 
 LIBRARIAN = 5005
