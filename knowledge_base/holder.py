@@ -57,6 +57,11 @@ class KnowledgeBaseHolder:
         return cls(directory, base, errors, meaning)
 
     @property
+    def embedder(self) -> Embedder | None:
+        """The loaded model (None before it loads, or when meaning search is off)."""
+        return self._embedder
+
+    @property
     def semantic_ready(self) -> bool:
         return self.base.meaning is not None and self._embedder is not None
 
@@ -89,6 +94,10 @@ class KnowledgeBaseHolder:
             return
         if self._embedding is not None:
             self._embedding.cancel()
+        log.info(
+            "meaning search: preparing vectors of %d articles; answering by words until ready",
+            len(self.base.articles),
+        )
         self._embedding = asyncio.create_task(self._embed(self.base), name="kb-embedding")
 
     async def wait_embedded(self) -> None:
@@ -114,10 +123,6 @@ class KnowledgeBaseHolder:
                 return
         embedder = self._embedder
         cache = VectorCache(settings.cache_path)
-        log.info(
-            "meaning search: preparing vectors of %d articles; answering by words until ready",
-            len(base.articles),
-        )
         started = time.monotonic()
         try:
             built = await asyncio.to_thread(

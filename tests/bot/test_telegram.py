@@ -276,9 +276,7 @@ async def test_a_long_article_comes_as_a_short_answer_then_details_split_within_
         assert "Крок 1." in shown(short) and "Крок 2." not in shown(short)
         assert labels(short) == [texts.BTN_MORE]
         tg.press_button("kb:m:long-guide", message_id=short.result["message_id"])
-        await tg.wait_for(
-            "sendMessage", lambda c: c.chat_id == CITIZEN and "Крок 40." in shown(c)
-        )
+        await tg.wait_for("sendMessage", lambda c: c.chat_id == CITIZEN and "Крок 40." in shown(c))
         details = [
             c
             for c in tg.calls

@@ -42,16 +42,12 @@ class ConceptEmbedder:
     def __init__(self) -> None:
         self.passages_embedded: list[str] = []
         self.queries_embedded: list[str] = []
-        # Set it to make embedding of articles wait (a slow model, for tests).
-        self.release = threading.Event()
-        self.release.set()
 
     def queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         self.queries_embedded.extend(texts)
         return self._vectors(texts)
 
     def passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
-        self.release.wait(timeout=30)
         self.passages_embedded.extend(texts)
         return self._vectors(texts)
 
@@ -69,8 +65,63 @@ class ConceptEmbedder:
         return out
 
 
+# Held closed, SlowEmbedder cannot embed articles: a model busy with a large base.
+SLOW_GATE = threading.Event()
+
+
+class SlowEmbedder(ConceptEmbedder):
+    def passages(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        if not SLOW_GATE.wait(timeout=30):
+            raise TimeoutError("the test never opened the gate")
+        return super().passages(texts)
+
+
+class FailingQueries(ConceptEmbedder):
+    """Embeds articles but fails on questions, as a model that ran out of memory."""
+
+    def queries(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        raise MemoryError("out of memory")
+
+
 class BrokenEmbedder:
     """A model that cannot load, as when its files are missing."""
 
     def __init__(self) -> None:
         raise OSError("model file not found")
+
+
+# A small base whose meanings the embedder knows: opening hours, trees, water bills.
+CONCEPT_ARTICLES = {
+    "hours.md": """---
+id: opening-hours
+title: Графік роботи бібліотеки
+category: Бібліотека
+questions:
+  - до котрої працює бібліотека
+  - чи відкрита бібліотека в суботу
+---
+Центральна бібліотека працює з понеділка по суботу.
+
+Точні години філій уточнюйте телефоном.
+""",
+    "trees.md": """---
+id: tree-removal
+title: Видалення аварійних дерев біля будинку
+category: Місто
+questions:
+  - як прибрати сухе дерево у дворі
+  - куди звернутися щоб спиляли аварійне дерево
+---
+Заяву про аварійне дерево подають до управління благоустрою.
+""",
+    "water.md": """---
+id: water-bills
+title: Як оплатити рахунок за воду
+category: Комунальні послуги
+questions:
+  - як заплатити за воду онлайн
+  - де сплатити рахунок водоканалу
+---
+Рахунок за воду сплачують у застосунку банку за номером особового рахунку.
+""",
+}

@@ -4,9 +4,11 @@ import shutil
 from pathlib import Path
 
 from handlers import texts
-from knowledge_base.holder import KnowledgeBaseHolder
+from knowledge_base.holder import KnowledgeBaseHolder, MeaningSettings
 from storage.db import Database
+from tests.fakes.embedder import CONCEPT_ARTICLES, TEST_EMBEDDER
 from tests.harness import STAFF_CHAT, TEST_KB, Chat, FakeClock, make_core
+from tests.knowledge_base.conftest import write_articles
 
 
 async def test_a_confident_answer_shows_the_article_links_and_asks_if_it_helped(
@@ -96,3 +98,65 @@ async def test_reload_reports_loaded_and_skipped_files(
 async def test_citizens_cannot_reload(chat: Chat) -> None:
     [reply] = await chat.say("/reload_kb")
     assert reply.text == texts.UNKNOWN_COMMAND
+
+
+LONG_GUIDE = """---
+id: long-guide
+title: Як зареєструвати місце проживання онлайн
+category: Документи
+questions:
+  - як зареєструвати місце проживання онлайн
+  - прописка через інтернет
+---
+Зареєструвати місце проживання можна онлайн на порталі Дія з електронним підписом. Це
+безкоштовно, а консультанти центрів у бібліотеках допоможуть заповнити заяву.
+
+<!-- Персоналу: перевірити, чи послуга доступна для всіх громад. -->
+
+{steps}
+"""
+
+
+async def test_a_long_article_shows_its_short_answer_then_the_rest_on_request(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    steps = "\n\n".join(f"**Крок {i}.** " + "Заповніть поле заяви. " * 8 for i in range(1, 9))
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "guide.md").write_text(LONG_GUIDE.format(steps=steps), encoding="utf-8")
+    core, delivery, sender = make_core(db, clock, kb=KnowledgeBaseHolder.load(folder))
+    chat = Chat(core, delivery, sender)
+
+    [short, feedback] = await chat.say("як зареєструвати місце проживання онлайн")
+    assert short.text.startswith("**Як зареєструвати місце проживання онлайн**\n\n")
+    assert "порталі Дія" in short.text and "Крок 1" not in short.text
+    assert short.labels == [texts.BTN_MORE]
+    assert feedback.text == texts.KB_FEEDBACK
+
+    [details] = await chat.press(texts.BTN_MORE)
+    assert "**Крок 1.**" in details.text and "**Крок 8.**" in details.text
+    assert "порталі Дія" not in details.text  # the short answer is not repeated
+    assert details.labels == [texts.BTN_TOPICS, texts.BTN_MENU]
+    # A note for staff in the article's file is never shown to residents.
+    assert all("Персоналу" not in sent.text for sent in sender.sent)
+
+
+async def test_with_meaning_search_a_paraphrase_reaches_the_article(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    folder = write_articles(tmp_path / "articles", CONCEPT_ARTICLES)
+    kb = KnowledgeBaseHolder.load(folder, MeaningSettings(tmp_path / "v.sqlite3", TEST_EMBEDDER))
+    kb.start_embedding()
+    await kb.wait_embedded()
+    core, delivery, sender = make_core(db, clock, kb=kb)
+    chat = Chat(core, delivery, sender)
+
+    # No word of the question is in the article: the meaning is.
+    [article, feedback] = await chat.say("о котрій ви зачиняєтеся")
+    assert article.text.startswith("**Графік роботи бібліотеки**")
+    assert feedback.text == texts.KB_FEEDBACK
+    # Nothing in the base is about the weather: an honest hand-over.
+    [reply] = await chat.say("яка погода завтра")
+    assert reply.text == texts.KB_NONE
+    assert reply.labels == [texts.BTN_HAND_OVER, texts.BTN_MENU]
+    await kb.close()

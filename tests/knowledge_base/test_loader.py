@@ -144,3 +144,36 @@ def test_good_articles_load_beside_broken_ones(tmp_path: Path) -> None:
 
     assert len(result.articles) == len(ARTICLES)
     assert [error.path.name for error in result.errors] == ["broken.md"]
+
+
+def test_notes_for_staff_in_comments_are_neither_shown_nor_searched(tmp_path: Path) -> None:
+    text = GOOD.format(id="a").replace(
+        "Текст відповіді.\n",
+        "Коротка відповідь.\n\n<!-- Персоналу:\nперевірити телефони -->\n\nПодробиці.\n",
+    )
+    write_articles(tmp_path, {"a.md": text})
+
+    [article] = load_articles(tmp_path).articles
+
+    assert "Персоналу" not in article.body and "<!--" not in article.body
+    assert article.short_answer == "Коротка відповідь."
+    assert article.details == "Подробиці."
+
+
+def test_an_unclosed_comment_is_an_error(tmp_path: Path) -> None:
+    text = GOOD.format(id="a").replace("Текст відповіді.", "Текст. <!-- забули закрити")
+    _path, [reason], [line] = load_one(tmp_path, text)
+
+    assert "не закрито" in reason
+    assert line == 9
+
+
+def test_a_long_first_paragraph_is_a_warning(tmp_path: Path) -> None:
+    long_answer = "Дуже довге речення без жодної паузи. " * 20
+    write_articles(tmp_path, {"a.md": GOOD.format(id="a").replace("Текст відповіді.", long_answer)})
+
+    result = load_articles(tmp_path)
+
+    assert [article.id for article in result.articles] == ["a"]
+    [warning] = result.warnings
+    assert "перший абзац" in warning.reason and warning.line == 9

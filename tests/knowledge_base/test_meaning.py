@@ -1,0 +1,217 @@
+"""Meaning search: article layout, fusion with the word search, the vector cache, and the
+holder that lets the bot answer before (and without) the model."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import cast
+
+import pytest
+
+from knowledge_base.holder import KnowledgeBaseHolder, MeaningSettings
+from knowledge_base.loader import load_articles
+from knowledge_base.meaning import CHUNK_CHARS, MeaningIndex, chunks, units
+from knowledge_base.model import Article
+from knowledge_base.search import KnowledgeBase
+from storage.vector_cache import VectorCache
+from tests.fakes import embedder as fakes
+from tests.fakes.embedder import CONCEPT_ARTICLES as ARTICLES
+from tests.fakes.embedder import TEST_EMBEDDER, ConceptEmbedder
+
+from .conftest import write_articles
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return write_articles(tmp_path / "kb", ARTICLES)
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> VectorCache:
+    return VectorCache(tmp_path / "vectors.sqlite3")
+
+
+def articles_in(folder: Path) -> list[Article]:
+    result = load_articles(folder)
+    assert result.errors == []
+    return result.articles
+
+
+def build(articles: list[Article], model: ConceptEmbedder, cache: VectorCache) -> MeaningIndex:
+    built = MeaningIndex.build(articles, model, cache)
+    assert built is not None
+    return built[0]
+
+
+def test_an_article_is_embedded_whole_and_in_chunks_each_with_its_title(folder: Path) -> None:
+    [hours] = [a for a in articles_in(folder) if a.id == "opening-hours"]
+    whole, parts = units(hours)
+
+    assert whole.startswith("Графік роботи бібліотеки\nЦентральна бібліотека")
+    assert all(part.startswith("Графік роботи бібліотеки\n") for part in parts)
+    long_body = "\n\n".join(f"**Крок {i}.** " + "Заповніть поле. " * 12 for i in range(12))
+    pieces = chunks(long_body)
+    assert len(pieces) > 3
+    assert all(len(piece) <= CHUNK_CHARS for piece in pieces)
+    assert "**" not in "".join(pieces)  # the model reads words, not markup
+
+
+def test_meaning_finds_an_article_that_shares_no_word_with_the_question(
+    folder: Path, cache: VectorCache
+) -> None:
+    articles = articles_in(folder)
+    model = ConceptEmbedder()
+    kb = KnowledgeBase.build(articles)
+    kb.attach_meaning(build(articles, model, cache))
+    question = "о котрій ви зачиняєтеся"
+
+    by_words = kb.search(question)
+    fused = kb.search(question, vector=model.queries([question])[0])
+
+    assert all(c.article.id != "opening-hours" for c in by_words.candidates)
+    assert fused.candidates[0].article.id == "opening-hours"
+    assert fused.decision in ("answer", "suggest")
+
+
+def test_meaning_reorders_what_words_found(folder: Path, cache: VectorCache) -> None:
+    articles = articles_in(folder)
+    model = ConceptEmbedder()
+    kb = KnowledgeBase.build(articles)
+    kb.attach_meaning(build(articles, model, cache))
+    # «бібліотека» ties the question to the hours article by words; «тополю» is about trees.
+    question = "біля бібліотеки треба спиляти стару тополю"
+
+    fused = kb.search(question, vector=model.queries([question])[0])
+
+    assert fused.candidates[0].article.id == "tree-removal"
+
+
+def test_an_unchanged_base_embeds_nothing_and_one_changed_article_only_itself(
+    folder: Path, cache: VectorCache
+) -> None:
+    first = ConceptEmbedder()
+    assert MeaningIndex.build(articles_in(folder), first, cache) is not None
+    assert first.passages_embedded  # the first time, everything
+
+    again = ConceptEmbedder()
+    built = MeaningIndex.build(articles_in(folder), again, cache)
+    assert built is not None and built[1].articles == 0
+    assert again.passages_embedded == []
+
+    hours = folder / "hours.md"
+    hours.write_text(hours.read_text(encoding="utf-8") + "\nУ неділю вихідний.\n", "utf-8")
+    changed = ConceptEmbedder()
+    built = MeaningIndex.build(articles_in(folder), changed, cache)
+    assert built is not None and built[1].articles == 1
+    assert changed.passages_embedded
+    assert all(text.startswith("Графік роботи бібліотеки") for text in changed.passages_embedded)
+
+
+def test_another_model_never_reuses_the_vectors(folder: Path, cache: VectorCache) -> None:
+    MeaningIndex.build(articles_in(folder), ConceptEmbedder(), cache)
+
+    class Other(ConceptEmbedder):
+        name = "another-model"
+
+    other = Other()
+    MeaningIndex.build(articles_in(folder), other, cache)
+    assert other.passages_embedded
+
+
+# The holder: what the bot uses
+
+
+@pytest.fixture
+def slow_gate() -> Iterator[None]:
+    fakes.SLOW_GATE.clear()
+    yield
+    fakes.SLOW_GATE.set()
+
+
+def holder_for(folder: Path, tmp_path: Path, model: str = TEST_EMBEDDER) -> KnowledgeBaseHolder:
+    return KnowledgeBaseHolder.load(folder, MeaningSettings(tmp_path / "vectors.sqlite3", model))
+
+
+async def test_the_bot_answers_by_words_until_the_vectors_are_ready(
+    folder: Path, tmp_path: Path, slow_gate: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    holder = holder_for(folder, tmp_path, "tests.fakes.embedder:SlowEmbedder")
+    holder.start_embedding()
+
+    # The model is still busy with the articles: the question is answered by words.
+    result = await holder.search("як заплатити за воду")
+    assert result.candidates[0].article.id == "water-bills"
+    assert not holder.semantic_ready
+    assert "answering by words until ready" in caplog.text
+
+    fakes.SLOW_GATE.set()
+    await holder.wait_embedded()
+    assert holder.semantic_ready
+    fused = await holder.search("о котрій ви зачиняєтеся")
+    assert fused.candidates[0].article.id == "opening-hours"
+    model = cast(ConceptEmbedder, holder.embedder)
+    assert model.queries_embedded == ["о котрій ви зачиняєтеся"]
+    assert "meaning search ready: 3 articles, 3 embedded anew" in caplog.text
+    await holder.close()
+
+
+async def test_reload_embeds_only_the_article_that_changed(folder: Path, tmp_path: Path) -> None:
+    holder = holder_for(folder, tmp_path)
+    holder.start_embedding()
+    await holder.wait_embedded()
+    model = cast(ConceptEmbedder, holder.embedder)
+    model.passages_embedded.clear()
+
+    (folder / "water.md").write_text(
+        ARTICLES["water.md"].replace("застосунку банку", "відділенні банку"), "utf-8"
+    )
+    await holder.reload()
+    await holder.wait_embedded()
+
+    assert holder.semantic_ready
+    assert model.passages_embedded
+    assert all(text.startswith("Як оплатити рахунок за воду") for text in model.passages_embedded)
+    await holder.close()
+
+
+async def test_a_model_that_does_not_load_leaves_one_log_line_and_the_word_search(
+    folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    holder = holder_for(folder, tmp_path, "tests.fakes.embedder:BrokenEmbedder")
+    holder.start_embedding()
+    await holder.wait_embedded()
+
+    [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert line.startswith("meaning search is off: the model did not load")
+    assert "model file not found" in line
+    assert not holder.semantic_ready
+    result = await holder.search("як заплатити за воду")
+    assert result.candidates[0].article.id == "water-bills"
+    await holder.close()
+
+
+async def test_a_question_the_model_fails_on_is_answered_by_words(
+    folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    holder = holder_for(folder, tmp_path, "tests.fakes.embedder:FailingQueries")
+    holder.start_embedding()
+    await holder.wait_embedded()
+    assert holder.semantic_ready
+
+    result = await holder.search("як заплатити за воду")
+
+    assert result.candidates[0].article.id == "water-bills"
+    assert "answering by words alone" in caplog.text
+    await holder.close()
+
+
+async def test_meaning_search_off_never_loads_a_model(folder: Path) -> None:
+    holder = KnowledgeBaseHolder.load(folder, meaning=None)
+    holder.start_embedding()
+    await holder.wait_embedded()
+
+    assert holder.embedder is None and not holder.semantic_ready
+    assert (await holder.search("як заплатити за воду")).decision != "none"
