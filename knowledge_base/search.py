@@ -352,12 +352,16 @@ class KnowledgeBase:
         """Ranked articles and the decision; `vector` is the question's sentence vector
         (from the same model as `meaning`), None for the word engine alone."""
         ranked, features = self._ranked(text, vector)
+        semantic = self._uses_meaning(vector)
+        # By words, an article sharing nothing with the question is no candidate. With
+        # meaning, every ranked article was found by words or is among the closest in
+        # meaning, and its fused score may be below zero (closeness below the best).
         candidates = [
             Candidate(self.articles[scored.number], scored.score)
             for scored in ranked[: max(limit, SUGGESTIONS)]
-            if scored.score > 0
+            if semantic or scored.score > 0
         ]
-        decision = self._decide(candidates, features, semantic=self._uses_meaning(vector))
+        decision = self._decide(candidates, features, semantic=semantic)
         return SearchResult(decision, candidates[:limit])
 
     def features(
@@ -382,8 +386,10 @@ class KnowledgeBase:
             closeness = self._meaning.closeness(vector)
         coverage = self._coverage(slots, closeness)
         ranked = self._fuse(words, coverage, closeness)
-        if not ranked:
-            return [], None
+        # Meaning alone finds some article for any question, the weather included: only
+        # a question that shares something with the base (words or letters) is decided on.
+        if not any(scored.words > 0 for scored in ranked):
+            return ranked, None
         return ranked, self._signals(slots, ranked, closeness)
 
     # Indexing
