@@ -12,7 +12,7 @@ from knowledge_base import calibrate, evaluate
 from knowledge_base.analysis import Analyzer
 from knowledge_base.embedding import DEFAULT_MODEL, Embedder, EmbedderUnavailable, load_embedder
 from knowledge_base.loader import load_articles
-from knowledge_base.meaning import MeaningIndex, embed_queries
+from knowledge_base.meaning import MeaningIndex, embed_queries, question_for_model
 from knowledge_base.model import Article
 from knowledge_base.search import FEATURES, MEANING_FEATURES, KnowledgeBase, Thresholds
 from storage.vector_cache import VectorCache
@@ -98,7 +98,9 @@ def _search(args: argparse.Namespace) -> int:
     kb, errors = KnowledgeBase.load(args.kb)
     _report_skipped(errors)
     embedder = _attach_meaning(kb, args)
-    vector = embedder.queries([args.question])[0] if embedder is not None else None
+    vector = None
+    if embedder is not None:
+        vector = embedder.queries([question_for_model(args.question)])[0]
     result = kb.search(args.question, limit=args.limit, vector=vector)
     for place, candidate in enumerate(result.candidates, start=1):
         article = candidate.article

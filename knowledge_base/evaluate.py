@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge_base.embedding import Embedder
+from knowledge_base.meaning import question_for_model
 from knowledge_base.search import SUGGESTIONS, KnowledgeBase, SearchResult
 
 TOP = 3
@@ -71,7 +72,9 @@ def run(
     outcomes: list[Outcome] = []
     for question in questions:
         started = time.perf_counter()
-        vector = embedder.queries([question.text])[0] if embedder is not None else None
+        vector = None
+        if embedder is not None:
+            vector = embedder.queries([question_for_model(question.text)])[0]
         result = kb.search(question.text, vector=vector)
         elapsed = (time.perf_counter() - started) * 1000
         outcomes.append(Outcome(question, result, elapsed))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge_base.embedding import DEFAULT_MODEL, Embedder, EmbedderUnavailable, load_embedder
-from knowledge_base.meaning import MeaningIndex
+from knowledge_base.meaning import MeaningIndex, question_for_model
 from knowledge_base.model import LoadError
 from knowledge_base.search import KnowledgeBase, SearchResult
 from storage.vector_cache import VectorCache
@@ -72,7 +72,7 @@ class KnowledgeBaseHolder:
             return base.search(text)
         try:
             # The model takes tens of milliseconds of CPU: not on the event loop.
-            vectors = await asyncio.to_thread(embedder.queries, [text])
+            vectors = await asyncio.to_thread(embedder.queries, [question_for_model(text)])
         except Exception as error:  # a failing model must not cost the resident an answer
             log.warning(
                 "meaning search failed (%s); answering by words alone", type(error).__name__
