@@ -149,6 +149,15 @@ KYIV = ZoneInfo("Europe/Kyiv")
 TEST_KB = Path(__file__).parent / "handlers" / "kb"
 
 
+def write_articles(directory: Path, articles: dict[str, str]) -> Path:
+    """Article files (name → text) in `directory`, sub-folders made as needed."""
+    for name, text in articles.items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return directory
+
+
 @functools.cache
 def test_kb() -> KnowledgeBaseHolder:
     """The small knowledge base of tests/handlers/kb, built once per test run."""

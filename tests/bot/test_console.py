@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from bot import render
+from bot.app import assemble
+from bot.channels.console import CHANNEL, STAFF_ADDRESS, ConsoleChannel
+from bot.settings import Settings
 from handlers import texts
 from tests.bot.test_settings import run_bot
-from tests.fakes.embedder import TEST_EMBEDDER
+from tests.fakes.embedder import CONCEPT_ARTICLES, TEST_EMBEDDER
+from tests.harness import write_articles
 
 
 def console_env(tmp_path: Path) -> dict[str, str]:
@@ -61,3 +67,30 @@ def test_broken_articles_are_reported_to_the_staff_chat_at_start(tmp_path: Path)
     assert "[бібліотекарі #1] ⚠️ Пропущено файлів з помилками: 1" in result.stdout
     assert "bad.md:" in result.stdout
     assert "Добра стаття про квитки" in result.stdout
+
+
+async def test_with_meaning_ready_the_console_answers_by_meaning_or_hands_over(
+    tmp_path: Path,
+) -> None:
+    folder = write_articles(tmp_path / "kb", CONCEPT_ARTICLES)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_path=tmp_path / "reception.sqlite3",
+        knowledge_base_dir=folder,
+        semantic_model=TEST_EMBEDDER,
+    )
+    script = io.StringIO("о котрій ви зачиняєтеся\nяка погода завтра\n")
+    out = io.StringIO()
+    async with assemble(settings, staff=STAFF_ADDRESS) as app:
+        kb = app.core.services.kb
+        await kb.wait_embedded()
+        assert kb.semantic_ready
+        console = ConsoleChannel(app.core.handle, app.delivery.flush, script, out)
+        app.delivery.senders[CHANNEL] = console.sender
+        await console.run()
+
+    shown = out.getvalue()
+    # No word of the first question is in the article: its meaning is.
+    assert "Графік роботи бібліотеки" in shown
+    assert texts.KB_FEEDBACK in shown
+    assert render.to_plain(texts.KB_NONE) in shown

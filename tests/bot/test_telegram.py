@@ -39,7 +39,8 @@ def settings_for(tg: FakeTelegramServer, tmp_path: Path, **extra: object) -> Set
         "staff_chat_id": STAFF_CHAT_ID,
         "database_path": tmp_path / "reception.sqlite3",
         "knowledge_base_dir": TEST_KB,
-        "semantic_model": TEST_EMBEDDER,
+        # Words alone: which engine answers must not depend on how fast vectors are made.
+        "semantic_search": False,
     }
     return Settings(_env_file=None, **(fields | extra))  # type: ignore[call-arg]
 

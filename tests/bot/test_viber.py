@@ -27,7 +27,6 @@ from storage.db import Database
 from storage.outbox import OutboxItem, OutboxRepo
 from storage.users import UsersRepo
 from tests.fakes import ApiCall, FakeTelegramServer
-from tests.fakes.embedder import TEST_EMBEDDER
 from tests.fakes.viber_api import DEFAULT_USER, FakeViberServer, ViberCall
 from tests.harness import MENU_LABELS, TEST_KB, FakeClock
 
@@ -57,7 +56,8 @@ def settings_for(viber: FakeViberServer, tmp_path: Path, **extra: object) -> Set
         "webhook_port": port,
         "database_path": tmp_path / "reception.sqlite3",
         "knowledge_base_dir": TEST_KB,
-        "semantic_model": TEST_EMBEDDER,
+        # Words alone: which engine answers must not depend on how fast vectors are made.
+        "semantic_search": False,
     }
     return Settings(_env_file=None, **(fields | extra))  # type: ignore[arg-type,call-arg]
 

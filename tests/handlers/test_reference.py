@@ -7,8 +7,7 @@ from handlers import texts
 from knowledge_base.holder import KnowledgeBaseHolder, MeaningSettings
 from storage.db import Database
 from tests.fakes.embedder import CONCEPT_ARTICLES, TEST_EMBEDDER
-from tests.harness import STAFF_CHAT, TEST_KB, Chat, FakeClock, make_core
-from tests.knowledge_base.conftest import write_articles
+from tests.harness import STAFF_CHAT, TEST_KB, Chat, FakeClock, make_core, write_articles
 
 
 async def test_a_confident_answer_shows_the_article_links_and_asks_if_it_helped(

@@ -9,6 +9,7 @@ import pytest
 from knowledge_base.analysis import Analyzer
 from knowledge_base.loader import load_articles
 from knowledge_base.search import KnowledgeBase
+from tests.harness import write_articles
 
 ARTICLES = {
     "library/library-card.md": """---
@@ -61,14 +62,6 @@ questions:
 У всіх читальних залах працює безкоштовний бездротовий інтернет; пароль скаже бібліотекар.
 """,
 }
-
-
-def write_articles(directory: Path, articles: dict[str, str]) -> Path:
-    for name, text in articles.items():
-        path = directory / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return directory
 
 
 @pytest.fixture(scope="session")

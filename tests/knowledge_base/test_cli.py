@@ -8,8 +8,7 @@ import pytest
 
 from knowledge_base.__main__ import main
 from tests.fakes.embedder import TEST_EMBEDDER
-
-from .conftest import write_articles
+from tests.harness import write_articles
 
 
 @pytest.fixture

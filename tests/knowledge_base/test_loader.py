@@ -5,8 +5,9 @@ from pathlib import Path
 
 from knowledge_base.loader import load_articles
 from knowledge_base.model import Link
+from tests.harness import write_articles
 
-from .conftest import ARTICLES, write_articles
+from .conftest import ARTICLES
 
 GOOD = """---
 id: {id}

@@ -19,8 +19,7 @@ from storage.vector_cache import VectorCache
 from tests.fakes import embedder as fakes
 from tests.fakes.embedder import CONCEPT_ARTICLES as ARTICLES
 from tests.fakes.embedder import TEST_EMBEDDER, ConceptEmbedder
-
-from .conftest import write_articles
+from tests.harness import write_articles
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import pytest
 from knowledge_base.analysis import Analyzer
 from knowledge_base.loader import load_articles
 from knowledge_base.search import FEATURES, KnowledgeBase
+from tests.harness import write_articles
 
-from .conftest import ARTICLES, write_articles
+from .conftest import ARTICLES
 
 
 def answer_id(kb: KnowledgeBase, question: str) -> str | None:
