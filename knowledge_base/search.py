@@ -15,13 +15,17 @@ How a question is scored against an article:
 4. The score adds how closely the question resembles the article's title,
    example questions and keywords in pieces of three to five letters
    (`chargrams.py`), which forgives typos and glued words that lemmas miss.
-5. The decision is a tiny logistic model over a few signals of the best
-   article: its score, its lead over the runner-up, its letter resemblance,
-   and how much of the question's subject it leaves uncovered (a question
-   about «курси англійської» is not answered by an article about computer
-   courses that never mentions English). Its weights live in
-   `data/thresholds.toml`; `python -m knowledge_base calibrate` fits them on
-   questions made from the knowledge base itself.
+5. With meaning search (the question's sentence vector given, `meaning.py`),
+   each article loses `meaning_weight` times how much less close in meaning
+   it is than the closest article, and the closest ones are always scored.
+6. The decision: two tiny logistic models over signals of the best article
+   (its score, its lead over the runner-up, its letter resemblance, how much
+   of the question's subject it leaves uncovered — «курси англійської» is not
+   answered by an article about computer courses that never mentions English —
+   and, with meaning, its closeness) say whether to *answer*, else whether to
+   *suggest*, else *none*. Words alone and words with meaning each have their
+   policy in `data/thresholds.toml`; `python -m knowledge_base calibrate` fits
+   them on questions made from the knowledge base itself.
 """
 
 from __future__ import annotations
@@ -73,8 +77,9 @@ COMMON_DF_SHARE = 8
 
 
 FEATURES = ("score", "lead", "letters", "uncovered", "length")
-# With meaning search: the best article's closeness in meaning, and its lead in
-# closeness over the closest other article (negative when another is closer).
+# With meaning search: the best article's closeness in meaning, its lead in closeness
+# over the closest other article (negative when another is closer), and how far it
+# stands out from the base's closeness to the question (in standard deviations).
 MEANING_FEATURES = (*FEATURES, "closeness", "closeness_lead", "standout")
 # Articles closest in meaning that are scored whatever words they share.
 MEANING_SHORTLIST = 10
@@ -381,11 +386,12 @@ class KnowledgeBase:
         slots = self._slots(words, capitalised_words(text))
         if not slots or not self._documents:
             return [], None
-        closeness = None
+        closeness, close = None, []
         if vector is not None and self._meaning is not None:
             closeness = self._meaning.closeness(vector)
-        coverage = self._coverage(slots, closeness)
-        ranked = self._fuse(words, coverage, closeness)
+            close = _best(closeness, MEANING_SHORTLIST)
+        coverage = self._coverage(slots, close)
+        ranked = self._fuse(words, coverage, closeness, close)
         # Meaning alone finds some article for any question, the weather included: only
         # a question that shares something with the base (words or letters) is decided on.
         if not any(scored.words > 0 for scored in ranked):
@@ -580,22 +586,21 @@ class KnowledgeBase:
 
     # Scoring
 
-    def _coverage(self, slots: Sequence[_Slot], closeness: Vectors | None) -> dict[int, float]:
+    def _coverage(self, slots: Sequence[_Slot], close: Sequence[int]) -> dict[int, float]:
         """Coverage of the question by the articles most likely to cover it.
 
         Only words rarer than `_common_df` walk their posting lists; articles
         found that way are then scored on every word. This keeps a query fast
         on a large base, where a word like «дія» is in thousands of articles.
-        The articles closest in meaning join them, whatever words they share:
-        «зачиняєтеся» finds the opening hours.
+        The articles closest in meaning (`close`) join them, whatever words
+        they share.
         """
         common_df = max(COMMON_DF_FLOOR, len(self._documents) // COMMON_DF_SHARE)
         rare = [slot for slot in slots if any(self._df(t) <= common_df for t in slot.terms)]
         found = self._accumulate(rare or [slot for slot in slots if slot.terms], common_df)
         # Stable, so equal sums keep the order the articles were found in.
         shortlist = sorted(found, key=found.__getitem__, reverse=True)[:SHORTLIST]
-        if closeness is not None:
-            shortlist += [n for n in _best(closeness, MEANING_SHORTLIST) if n not in found]
+        shortlist += [number for number in close if number not in found]
         # A subject word («субсидія», «квиток») decides more than a verb or a name.
         emphasis = self.thresholds.subject_emphasis
         counts = [1 - emphasis + emphasis * slot.salience for slot in slots]
@@ -638,7 +643,11 @@ class KnowledgeBase:
         return covered
 
     def _fuse(
-        self, words: Sequence[str], coverage: dict[int, float], closeness: Vectors | None
+        self,
+        words: Sequence[str],
+        coverage: dict[int, float],
+        closeness: Vectors | None,
+        close: Sequence[int],
     ) -> list[_Scored]:
         """Word coverage and letter resemblance, weighted and summed, best first.
 
@@ -653,11 +662,8 @@ class KnowledgeBase:
         scored = []
         best = sorted(coverage.items(), key=lambda item: (-item[1], item[0]))[:RERANKED]
         numbers = [number for number, _ in best]
-        top_closeness = 0.0
-        if closeness is not None:
-            close = _best(closeness, MEANING_SHORTLIST)
-            numbers += [number for number in close if number not in numbers]
-            top_closeness = float(closeness[close[0]])
+        numbers += [number for number in close if number not in numbers]
+        top_closeness = float(closeness[close[0]]) if closeness is not None and close else 0.0
         for number in numbers:
             letters = self._letters.similarity(query, number)
             words_score = score = (1 - share) * coverage[number] + share * letters
