@@ -56,20 +56,23 @@ async def on_question(ctx: Context) -> None:
 
 def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
     """The article — a long one as its short answer and «Детальніше» — with its links;
-    after an answer to a question, also ask whether it helped."""
-    buttons = [[Button(link.title, url=link.url)] for link in article.links]
-    body = article.body
+    after an answer to a question, also ask whether it helped.
+
+    «Детальніше» goes on the last message: Viber shows only the last message's keyboard.
+    """
+    links = [[Button(link.title, url=link.url)] for link in article.links]
+    body, more = article.body, []
     if len(body) > LONG_ARTICLE and article.details:
-        body = article.short_answer
-        buttons.insert(0, [Button(texts.BTN_MORE, f"kb:m:{article.id}")])
+        body, more = article.short_answer, [[Button(texts.BTN_MORE, f"kb:m:{article.id}")]]
     text = texts.KB_ARTICLE.format(title=article.title, body=body)
     if query_id is None:  # browsing: no question to judge the answer against
-        ctx.say(text, [*buttons, [Button(texts.BTN_TOPICS, "kb")], [HOME]])
+        ctx.say(text, [*more, *links, [Button(texts.BTN_TOPICS, "kb")], [HOME]])
         return
-    ctx.say(text, buttons)
+    ctx.say(text, links)
     ctx.say(
         texts.KB_FEEDBACK,
         [
+            *more,
             [
                 Button(texts.BTN_YES, f"kb:fb:{query_id}:y"),
                 Button(texts.BTN_NO, f"kb:fb:{query_id}:n"),

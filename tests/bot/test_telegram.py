@@ -272,11 +272,11 @@ async def test_a_long_article_comes_as_a_short_answer_then_details_split_within_
     settings = settings_for(tg, tmp_path, knowledge_base_dir=folder)
     async with running(settings, tg):
         tg.send_text("довга інструкція з реєстрації")
-        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.KB_FEEDBACK))
+        feedback = await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.KB_FEEDBACK))
         [short] = [c for c in tg.calls if c.method == "sendMessage" and "Крок" in (c.text or "")]
         assert "Крок 1." in shown(short) and "Крок 2." not in shown(short)
-        assert labels(short) == [texts.BTN_MORE]
-        tg.press_button("kb:m:long-guide", message_id=short.result["message_id"])
+        assert labels(feedback)[0] == texts.BTN_MORE
+        tg.press_button("kb:m:long-guide", message_id=feedback.result["message_id"])
         await tg.wait_for("sendMessage", lambda c: c.chat_id == CITIZEN and "Крок 40." in shown(c))
         details = [
             c
