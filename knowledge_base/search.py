@@ -600,7 +600,9 @@ class KnowledgeBase:
         found = self._accumulate(rare or [slot for slot in slots if slot.terms], common_df)
         # Stable, so equal sums keep the order the articles were found in.
         shortlist = sorted(found, key=found.__getitem__, reverse=True)[:SHORTLIST]
-        shortlist += [number for number in close if number not in found]
+        # Also those found by words but below the shortlist: every article the
+        # ranking looks at must have its coverage.
+        shortlist += [number for number in close if number not in shortlist]
         # A subject word («субсидія», «квиток») decides more than a verb or a name.
         emphasis = self.thresholds.subject_emphasis
         counts = [1 - emphasis + emphasis * slot.salience for slot in slots]

@@ -17,8 +17,8 @@ from knowledge_base.model import Article
 from knowledge_base.search import KnowledgeBase
 from storage.vector_cache import VectorCache
 from tests.fakes import embedder as fakes
+from tests.fakes.embedder import CONCEPT_ARTICLES, TEST_EMBEDDER, ConceptEmbedder
 from tests.fakes.embedder import CONCEPT_ARTICLES as ARTICLES
-from tests.fakes.embedder import TEST_EMBEDDER, ConceptEmbedder
 from tests.harness import write_articles
 
 
@@ -214,3 +214,27 @@ async def test_meaning_search_off_never_loads_a_model(folder: Path) -> None:
 
     assert holder.embedder is None and not holder.semantic_ready
     assert (await holder.search("як заплатити за воду")).decision != "none"
+
+
+def test_the_closest_in_meaning_is_found_even_far_down_the_word_ranking(
+    tmp_path: Path, cache: VectorCache
+) -> None:
+    # Eighty articles have «довідка» in their title; the one about trees only in its body,
+    # so by words it ranks below every one of them.
+    many = {
+        f"n{i}.md": f"---\nid: note-{i}\ntitle: Довідка номер {i}\ncategory: Інше\n"
+        f"questions:\n  - довідка {i}\n  - де взяти довідку {i}\n---\nТекст {i}.\n"
+        for i in range(80)
+    }
+    many["trees.md"] = CONCEPT_ARTICLES["trees.md"].replace(
+        "Заяву про аварійне дерево", "Довідка не потрібна: заяву про аварійне дерево"
+    )
+    articles = articles_in(write_articles(tmp_path / "kb", many))
+    model = ConceptEmbedder()
+    kb = KnowledgeBase.build(articles)
+    kb.attach_meaning(build(articles, model, cache))
+    question = "потрібна довідка щоб зрізати тополю"
+
+    fused = kb.search(question, vector=model.queries([question])[0])
+
+    assert fused.candidates[0].article.id == "tree-removal"
