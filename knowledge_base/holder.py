@@ -73,12 +73,12 @@ class KnowledgeBaseHolder:
         try:
             # The model takes tens of milliseconds of CPU: not on the event loop.
             vectors = await asyncio.to_thread(embedder.queries, [question_for_model(text)])
+            return base.search(text, vector=vectors[0])
         except Exception as error:  # a failing model must not cost the resident an answer
             log.warning(
                 "meaning search failed (%s); answering by words alone", type(error).__name__
             )
             return base.search(text)
-        return base.search(text, vector=vectors[0])
 
     async def reload(self) -> list[LoadError]:
         """Load the folder again; the old base answers until the new one is ready."""
