@@ -33,7 +33,7 @@ QUERY = "query"
 # The model's time grows with a question's length (about 20 ms for ten words, 70 ms for
 # forty on the 2-core machine); residents' long stories put the question at the end, so
 # the model reads the last words only (the word search reads them all).
-QUESTION_WORDS = 24
+QUESTION_WORDS = 20
 _MARKUP = re.compile(r"\*\*|__|`|^#+\s*|^\s*[-*]\s+|^\s*\d+\.\s+", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _SPACES = re.compile(r"[ \t]+")
