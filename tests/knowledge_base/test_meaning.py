@@ -14,7 +14,7 @@ from knowledge_base.holder import KnowledgeBaseHolder, MeaningSettings
 from knowledge_base.loader import load_articles
 from knowledge_base.meaning import CHUNK_CHARS, MeaningIndex, chunks, units
 from knowledge_base.model import Article
-from knowledge_base.search import KnowledgeBase
+from knowledge_base.search import KnowledgeBase, SearchResult
 from storage.vector_cache import VectorCache
 from tests.fakes import embedder as fakes
 from tests.fakes.embedder import CONCEPT_ARTICLES, TEST_EMBEDDER, ConceptEmbedder
@@ -44,6 +44,14 @@ def build(articles: list[Article], model: ConceptEmbedder, cache: VectorCache) -
     return built[0]
 
 
+def fused_search(articles: list[Article], cache: VectorCache, question: str) -> SearchResult:
+    """The question searched by words and meaning, with the concept model."""
+    model = ConceptEmbedder()
+    kb = KnowledgeBase.build(articles)
+    kb.attach_meaning(build(articles, model, cache))
+    return kb.search(question, vector=model.queries([question])[0])
+
+
 def test_an_article_is_embedded_whole_and_in_chunks_each_with_its_title(folder: Path) -> None:
     [hours] = [a for a in articles_in(folder) if a.id == "opening-hours"]
     whole, parts = units(hours)
@@ -61,13 +69,10 @@ def test_meaning_finds_an_article_that_shares_no_word_with_the_question(
     folder: Path, cache: VectorCache
 ) -> None:
     articles = articles_in(folder)
-    model = ConceptEmbedder()
-    kb = KnowledgeBase.build(articles)
-    kb.attach_meaning(build(articles, model, cache))
     question = "о котрій ви зачиняєтеся"
 
-    by_words = kb.search(question)
-    fused = kb.search(question, vector=model.queries([question])[0])
+    by_words = KnowledgeBase.build(articles).search(question)
+    fused = fused_search(articles, cache, question)
 
     assert all(c.article.id != "opening-hours" for c in by_words.candidates)
     assert fused.candidates[0].article.id == "opening-hours"
@@ -75,14 +80,10 @@ def test_meaning_finds_an_article_that_shares_no_word_with_the_question(
 
 
 def test_meaning_reorders_what_words_found(folder: Path, cache: VectorCache) -> None:
-    articles = articles_in(folder)
-    model = ConceptEmbedder()
-    kb = KnowledgeBase.build(articles)
-    kb.attach_meaning(build(articles, model, cache))
     # «бібліотека» ties the question to the hours article by words; «тополю» is about trees.
     question = "біля бібліотеки треба спиляти стару тополю"
 
-    fused = kb.search(question, vector=model.queries([question])[0])
+    fused = fused_search(articles_in(folder), cache, question)
 
     assert fused.candidates[0].article.id == "tree-removal"
 
@@ -230,11 +231,7 @@ def test_the_closest_in_meaning_is_found_even_far_down_the_word_ranking(
         "Заяву про аварійне дерево", "Довідка не потрібна: заяву про аварійне дерево"
     )
     articles = articles_in(write_articles(tmp_path / "kb", many))
-    model = ConceptEmbedder()
-    kb = KnowledgeBase.build(articles)
-    kb.attach_meaning(build(articles, model, cache))
-    question = "потрібна довідка щоб зрізати тополю"
 
-    fused = kb.search(question, vector=model.queries([question])[0])
+    fused = fused_search(articles, cache, "потрібна довідка щоб зрізати тополю")
 
     assert fused.candidates[0].article.id == "tree-removal"
