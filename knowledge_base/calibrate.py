@@ -30,7 +30,7 @@ from knowledge_base.analysis import Analyzer
 from knowledge_base.embedding import Vectors
 from knowledge_base.meaning import MeaningIndex
 from knowledge_base.model import Article
-from knowledge_base.search import FEATURES, KnowledgeBase, Thresholds
+from knowledge_base.search import FEATURES, DecisionModel, KnowledgeBase, Thresholds
 
 ARTICLE_FOLDS = 5
 SEED = 2026
@@ -126,8 +126,8 @@ class Meaning:
 
 @dataclass(frozen=True)
 class Fitted:
-    answer_model: tuple[float, list[float]]
-    suggest_model: tuple[float, list[float]]
+    answer_model: DecisionModel
+    suggest_model: DecisionModel
     answer: float
     suggest: float
 
@@ -146,7 +146,7 @@ def fit_policy(data: Sequence[Example], margin: float) -> Fitted:
     """
     answer_model = fit([(e.features, e.rank == 0) for e in data])
     lead = FEATURES.index("lead")
-    answer_p = [_probability(answer_model, e.features) for e in data]
+    answer_p = [answer_model.probability(e.features) for e in data]
     inside = sum(e.rank is not None for e in data) or 1
     outside = sum(e.rank is None for e in data) or 1
     answer = 1.0
@@ -169,19 +169,13 @@ def fit_policy(data: Sequence[Example], margin: float) -> Fitted:
     suggest_model = fit([(e.features, e.rank is not None and e.rank < TOP) for e in data])
     # Of all the left-out articles' questions (answered ones included), a share
     # ESCALATE must fall below the cut-off.
-    outside_p = sorted(_probability(suggest_model, e.features) for e in left if e.rank is None)
+    outside_p = sorted(suggest_model.probability(e.features) for e in left if e.rank is None)
     place = math.ceil(ESCALATE * outside)
     suggest = outside_p[place] if place < len(outside_p) else 1.0
     return Fitted(answer_model, suggest_model, answer, suggest)
 
 
-def _probability(model: tuple[float, list[float]], features: Sequence[float]) -> float:
-    bias, weights = model
-    z = bias + sum(w * x for w, x in zip(weights, features, strict=True))
-    return 1 / (1 + math.exp(-max(-60.0, min(60.0, z))))
-
-
-def fit(data: Sequence[tuple[Sequence[float], bool]]) -> tuple[float, list[float]]:
+def fit(data: Sequence[tuple[Sequence[float], bool]]) -> DecisionModel:
     """Logistic regression by gradient descent (numpy), classes weighted equally.
 
     Fitted on standardised signals (closeness differences are hundredths,
@@ -205,7 +199,7 @@ def fit(data: Sequence[tuple[Sequence[float], bool]]) -> tuple[float, list[float
         bias -= LEARNING_RATE * float(error.sum())
         weights -= LEARNING_RATE * (x.T @ error + L2 * weights)
     raw_weights = weights / spread
-    return bias - float(raw_weights @ mean), [float(w) for w in raw_weights]
+    return DecisionModel(bias - float(raw_weights @ mean), tuple(float(w) for w in raw_weights))
 
 
 def policy_tables(name: str, names: Sequence[str], fitted: Fitted, margin: float) -> str:
@@ -216,12 +210,12 @@ def policy_tables(name: str, names: Sequence[str], fitted: Fitted, margin: float
         f"margin = {margin:.3f}",
         f"suggest = {fitted.suggest:.3f}",
     ]
-    for table, (bias, weights) in (
+    for table, model in (
         ("answer_model", fitted.answer_model),
         ("suggest_model", fitted.suggest_model),
     ):
-        lines += ["", f"[{name}.{table}]", f"bias = {bias:.3f}"]
-        lines += [f"{n} = {w:.3f}" for n, w in zip(names, weights, strict=True)]
+        lines += ["", f"[{name}.{table}]", f"bias = {model.bias:.3f}"]
+        lines += [f"{n} = {w:.3f}" for n, w in zip(names, model.weights, strict=True)]
     return "\n".join(lines)
 
 

@@ -118,7 +118,7 @@ def test_calibration_makes_right_and_wrong_examples(
         assert all(len(example.features) == len(names) for example in data)
         fitted = calibrate.fit_policy(data, margin=0.05)
         assert 0 <= fitted.suggest <= 1 and 0 <= fitted.answer <= 1
-        assert len(fitted.answer_model[1]) == len(names)
+        assert len(fitted.answer_model.weights) == len(names)
 
 
 def _index(kb: KnowledgeBase, cache: Path) -> MeaningIndex:
