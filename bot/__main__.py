@@ -9,7 +9,7 @@ import sys
 
 from pydantic import ValidationError
 
-from bot import export
+from bot import export, logs
 from bot.settings import Settings, describe_errors
 
 NO_CHANNEL_HINT = (
@@ -50,13 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     if settings is None:
         return 2
-    logging.basicConfig(
-        level=settings.log_level,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
-    # aiogram logs every handled update at INFO; one line per event is ours to write.
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    logs.setup(settings.log_level)
 
     from bot import app
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 import pytest
 
+from bot import logs
 from handlers import texts
 from handlers.appeals_staff import DRAFTS_JOB
 from handlers.messages import Attachment, Contact
@@ -471,3 +473,25 @@ async def test_a_stranger_cannot_use_anothers_fix_button(db: Database, clock: Fa
     [reply] = await stranger.send(payload=f"ap:fix:{appeal.id}")
     assert reply.text == texts.APPEAL_MINE_EMPTY
     assert "Садов" not in reply.text
+
+
+# --- Logs -----------------------------------------------------------------------------
+
+
+async def test_a_full_appeal_at_debug_level_logs_no_personal_data_nor_texts(
+    chat: Chat, caplog: pytest.LogCaptureFixture
+) -> None:
+    # As the bot sets up its logs, with LOG_LEVEL=DEBUG.
+    logs.quiet_libraries()
+    caplog.set_level(logging.DEBUG)
+
+    sent = await submit(chat)
+    await chat.say("як оплатити комуналку")
+
+    assert "МР-" in sent[0].text  # the appeal went through
+    assert caplog.records  # and the bot did log it
+    written = caplog.text
+    for private in ("Шевченко", "Олена", "Петрівна", "Садова", "380671234567", "123 45 67"):
+        assert private not in written
+    assert BODY[:40] not in written
+    assert "комуналку" not in written
