@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from handlers import appeals, appeals_staff, menu, queue, reference, texts
+from handlers import appeals, appeals_staff, menu, queue, reference, smalltalk, texts
 from handlers.context import Context, Job, Outgoing, Router, Scope, Services
 from handlers.messages import STAFF, Address, Event, Reply, opaque_user
 from storage.db import Connection, Database
@@ -139,10 +139,12 @@ class Core:
         typed = _bare(event.text)
         if not typed or len(typed) > MAX_LABEL_LENGTH:
             return event
+        # «да» and «нет» press «Так» and «Ні» as the Ukrainian words do.
+        wanted = {typed, smalltalk.button_word(event.text) or typed}
         for raw in await self.services.outbox.recent_replies(conn, event.channel, event.chat_id):
             for row in json.loads(raw).get("buttons", ()):
                 for button in row:
-                    if button.get("payload") and _bare(button["label"]) == typed:
+                    if button.get("payload") and _bare(button["label"]) in wanted:
                         return replace(event, text=None, payload=button["payload"])
         return event
 

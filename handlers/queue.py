@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from handlers import texts
+from handlers import smalltalk, texts
 from handlers.context import Context, Job, Router, Scope
 from handlers.menu import HOME, show_menu
 from handlers.messages import Address, Button
@@ -41,6 +41,13 @@ async def on_question(ctx: Context) -> None:
     text = (ctx.event.text or "").strip()
     if not text:
         ctx.say(texts.ASK_TEXT_ONLY, [[CANCEL]])
+        return
+    small_talk = smalltalk.kind_of(text)
+    if small_talk == "menu":
+        show_menu(ctx)
+        return
+    if small_talk is not None:  # «дякую» is no question: a librarian gets no empty ticket
+        ctx.say(texts.ASK_NOT_A_QUESTION, [[CANCEL]])
         return
     # What the knowledge base would have said is useful to the librarian too.
     found = (await ctx.services.kb.search(text)).candidates[:3]
@@ -110,6 +117,13 @@ async def on_follow_up(ctx: Context) -> None:
         return
     if not text:
         ctx.say(texts.ASK_TEXT_ONLY, [[CANCEL]])
+        return
+    small_talk = smalltalk.kind_of(text)
+    if small_talk == "menu":
+        show_menu(ctx)
+        return
+    if small_talk is not None:  # «дякую» is no question: a librarian gets no empty ticket
+        ctx.say(texts.ASK_NOT_A_QUESTION, [[CANCEL]])
         return
     tickets = ctx.services.tickets
     await tickets.add_message(

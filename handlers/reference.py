@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from handlers import texts
+from handlers import smalltalk, texts
 from handlers.context import Context, Router
 from handlers.menu import HOME
 from handlers.messages import Button
@@ -29,6 +29,10 @@ def hand_over(query_id: int, label: str = texts.BTN_HAND_OVER) -> Button:
 
 async def on_question(ctx: Context) -> None:
     question = (ctx.event.text or "").strip()
+    small_talk = smalltalk.kind_of(question)
+    if small_talk is not None:  # «привіт», «дякую»: not a question to search or hand over
+        smalltalk.reply(ctx, small_talk)
+        return
     result = await ctx.services.kb.search(question)
     answer = result.candidates[0].article if result.decision == "answer" else None
     query_id = await ctx.services.kb_queries.add(
