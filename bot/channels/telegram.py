@@ -76,6 +76,8 @@ UNSUPPORTED_FIELDS = (
 )
 STAFF_STATUSES = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 STAFF_CACHE_SECONDS = 60.0
+# Answered in any group the bot is in, so the librarians' group can be found.
+CHAT_ID_COMMAND = "chatid"
 
 Handle = Callable[[Event], Awaitable[Any]]
 
@@ -186,11 +188,15 @@ class TelegramChannel:
         if message.from_user is None or message.from_user.is_bot:
             return
         in_staff_chat = message.chat.id == self.staff_chat_id
-        if message.chat.type != ChatType.PRIVATE and not in_staff_chat:
-            return  # the bot answers citizens in private chats only
+        in_group = message.chat.type != ChatType.PRIVATE
         event = self._event(message, event_update, in_staff_chat)
-        if event is None:
+        if in_group and event is not None and event.command == CHAT_ID_COMMAND:
+            # Setting up: the administrator needs the librarians' group's id for STAFF_CHAT_ID.
+            text = texts.TELEGRAM_CHAT_ID.format(chat_id=message.chat.id)
+            await self.bot.send_message(message.chat.id, render.to_html(text))
             return
+        if event is None or (in_group and not in_staff_chat):
+            return  # the bot answers citizens in private chats only
         if in_staff_chat or event.command:
             # Staff commands also work in a librarian's private chat with the bot.
             event = replace(event, is_staff=await self.is_staff(message.from_user.id))

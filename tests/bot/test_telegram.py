@@ -383,3 +383,18 @@ async def test_a_file_from_viber_reaches_the_staff_chat_as_a_link(
     link = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, "📎"))
     assert shown(link) == "📎 скан <1>.pdf"
     assert not [c for c in tg.calls if c.method == "sendDocument"]
+
+
+async def test_chatid_in_a_group_tells_its_id_for_staff_chat_id(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    group = -100777888
+    async with running(settings_for(tg, tmp_path, staff_chat_id=None), tg):
+        tg.send_text("/chatid@reception_bot", chat_id=group, chat_type="supergroup")
+        reply = await tg.wait_for("sendMessage", to_chat(group, "Id цього чату: -100777888"))
+        assert "STAFF_CHAT_ID=-100777888" in shown(reply)
+        # Anything else said in a group that is not the staff chat is not the bot's business.
+        tg.send_text("привіт", chat_id=group, chat_type="supergroup")
+        tg.send_text("/start")
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        assert [c for c in tg.calls if c.method == "sendMessage" and c.chat_id == group] == [reply]
