@@ -111,15 +111,19 @@ def email(event: Event) -> str:
     return f"{local}@{domain.lower()}"
 
 
+def _characters(value: str) -> str:
+    return texts.count(len(value), texts.CHARACTERS)
+
+
 def appeal_text(event: Event) -> str:
     """As written (Art. 7: any language, Russian included); too long is refused, not cut."""
     if not event.text or not event.text.strip():
         raise Invalid(texts.APPEAL_ERR_TEXT_ONLY)
     value = event.text.strip()
     if len(value) < MIN_BODY:
-        raise Invalid(texts.APPEAL_ERR_BODY_SHORT.format(length=len(value)))
+        raise Invalid(texts.APPEAL_ERR_BODY_SHORT.format(length=_characters(value)))
     if len(value) > MAX_BODY:
-        raise Invalid(texts.APPEAL_ERR_BODY_LONG.format(length=len(value)))
+        raise Invalid(texts.APPEAL_ERR_BODY_LONG.format(length=_characters(value)))
     return value
 
 
@@ -222,7 +226,9 @@ def review_text(appeal: Appeal) -> str:
         attachments=texts.APPEAL_FILES_COUNT.format(count=files)
         if files
         else texts.APPEAL_FILES_NONE,
-        confidential=texts.APPEAL_YES if appeal.confidential else texts.APPEAL_NO,
+        confidential=texts.APPEAL_DISCLOSURE_NO
+        if appeal.confidential
+        else texts.APPEAL_DISCLOSURE_OK,
         priority=texts.APPEAL_PRIORITIES.get(appeal.priority or "", texts.APPEAL_NO),
     )
 

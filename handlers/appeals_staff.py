@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from handlers import texts
 from handlers.context import Context, Job, Router, Scope
+from handlers.menu import HOME
 from handlers.messages import Address, Attachment, Button
 from storage.appeals import OPEN_STATUSES, Appeal, AppealsRepo, StoredFile, format_number
 
@@ -213,6 +214,8 @@ async def notify_citizen(
     user = await scope.services.users.get(scope.conn, appeal.user_id)
     if user is None:
         return
+    # Every notice leaves a way home.
+    buttons = [*buttons, [HOME]]
     scope.send(Address(user.channel, user.chat_id), text, buttons, attachments=attachments)
 
 

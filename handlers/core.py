@@ -178,7 +178,10 @@ class Core:
         if event.text is not None and len(event.text) > MAX_TEXT_LENGTH:
             # Outside a dialog; a dialog step states its own limits (an appeal: 4000).
             ctx.say(
-                texts.TOO_LONG.format(length=len(event.text), limit=MAX_TEXT_LENGTH), [[menu.HOME]]
+                texts.TOO_LONG.format(
+                    length=texts.count(len(event.text), texts.CHARACTERS), limit=MAX_TEXT_LENGTH
+                ),
+                [[menu.HOME]],
             )
             return
         if event.unsupported or (event.attachments and not event.text) or event.contact:

@@ -22,6 +22,10 @@ from knowledge_base.search import SUGGESTIONS
 LONG_ARTICLE = 900
 
 
+# From an article read without a question (browsing, details): the menu's way to a human.
+ASK_LIBRARIAN = Button(texts.BTN_LIBRARIAN, "ask")
+
+
 def hand_over(query_id: int, label: str = texts.BTN_HAND_OVER) -> Button:
     """Pass the recorded question to a librarian (handled by the queue)."""
     return Button(label, f"ask:q:{query_id}")
@@ -70,7 +74,7 @@ def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
         body, more = article.short_answer, [[Button(texts.BTN_MORE, f"kb:m:{article.id}")]]
     text = texts.KB_ARTICLE.format(title=article.title, body=body)
     if query_id is None:  # browsing: no question to judge the answer against
-        ctx.say(text, [*more, *links, [Button(texts.BTN_TOPICS, "kb")], [HOME]])
+        ctx.say(text, [*more, *links, [ASK_LIBRARIAN], [Button(texts.BTN_TOPICS, "kb")], [HOME]])
         return
     ctx.say(text, links)
     ctx.say(
@@ -148,7 +152,7 @@ def show_details(ctx: Context, article_id: str) -> None:
         return
     links = [[Button(link.title, url=link.url)] for link in article.links]
     text = texts.KB_ARTICLE_DETAILS.format(title=article.title, body=article.details)
-    ctx.say(text, [*links, [Button(texts.BTN_TOPICS, "kb")], [HOME]])
+    ctx.say(text, [*links, [ASK_LIBRARIAN], [Button(texts.BTN_TOPICS, "kb")], [HOME]])
 
 
 async def on_feedback(ctx: Context, query_id: int, *, helpful: bool) -> None:

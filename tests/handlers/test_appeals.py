@@ -233,10 +233,13 @@ async def _at_body(chat: Chat) -> None:
 async def test_appeal_text_limits_are_stated_and_long_text_is_not_cut(chat: Chat) -> None:
     await _at_body(chat)
     [reply] = await chat.say("Немає води")
-    assert reply.text == texts.APPEAL_ERR_BODY_SHORT.format(length=10)
-    for length in (4001, 6000):  # even past a Telegram message, the appeal's own limit
+    assert reply.text == texts.APPEAL_ERR_BODY_SHORT.format(length="10 символів")
+    [reply] = await chat.say("Нема газу, допоможіть")
+    assert reply.text.startswith("Текст замалий: 21 символ, а потрібно щонайменше 30.")
+    for length, shown in ((4001, "4001 символ"), (6004, "6004 символи")):
+        # Even past a Telegram message, the appeal's own limit.
         [reply] = await chat.say("а" * length)
-        assert reply.text == texts.APPEAL_ERR_BODY_LONG.format(length=length)
+        assert reply.text == texts.APPEAL_ERR_BODY_LONG.format(length=shown)
     [reply] = await chat.say("б" * 4000)
     assert reply.text == texts.APPEAL_ASK_ATTACHMENTS
 
@@ -297,7 +300,7 @@ async def test_any_field_can_be_changed_from_the_review(chat: Chat) -> None:
     await chat.press(texts.BTN_APPEAL_EDIT)
     await chat.press(texts.APPEAL_FIELD_LABELS["confidential"])
     [review] = await chat.press(texts.BTN_CONFIDENTIAL_YES)
-    assert "**Не розголошувати ім'я:** так" in review.text
+    assert f"**Ім'я та адреса:** {texts.APPEAL_DISCLOSURE_NO}" in review.text
 
     await chat.press(texts.BTN_APPEAL_EDIT)
     [review] = await chat.press(texts.BTN_BACK)

@@ -82,6 +82,7 @@ async def test_the_path_to_an_answer_and_every_notification(chat: Chat) -> None:
     sent = await press(chat, card, texts.BTN_STAFF_CHECK)
     [note] = to_chat(sent, chat)
     assert note.text == texts.APPEAL_NOTICE_CHECKING.format(number="МР-2026-000001")
+    assert note.labels == [texts.BTN_MENU]  # a way home from every notice
     [changed] = to_staff(sent)
     assert "на перевірці" in changed.text
 

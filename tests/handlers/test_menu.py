@@ -77,3 +77,27 @@ async def test_cancel_leaves_a_dialog_and_the_next_text_is_not_part_of_it(chat: 
     assert reply.text == texts.CANCELLED
     sent = await chat.say("дякую")
     assert all(s.chat_id == chat.chat_id for s in sent)  # nothing went to the librarians
+
+
+async def test_a_too_long_message_states_its_length_in_correct_ukrainian(chat: Chat) -> None:
+    [reply] = await chat.say("а" * 4102)
+
+    assert reply.text.startswith("Повідомлення задовге: 4102 символи, а я можу прийняти")
+
+
+def test_counts_take_the_ukrainian_plural_form() -> None:
+    forms = texts.CHARACTERS
+    shown = [texts.count(n, forms) for n in (1, 4, 5, 11, 12, 21, 22, 25, 101, 111, 4001)]
+    assert shown == [
+        "1 символ",
+        "4 символи",
+        "5 символів",
+        "11 символів",
+        "12 символів",
+        "21 символ",
+        "22 символи",
+        "25 символів",
+        "101 символ",
+        "111 символів",
+        "4001 символ",
+    ]

@@ -59,7 +59,9 @@ async def test_browsing_by_category_reaches_an_article(chat: Chat) -> None:
     assert category.text == texts.KB_CATEGORY.format(category="Бібліотека")
     [article] = await chat.press("Як записатися до бібліотеки")
     assert "Квиток безкоштовний" in article.text
-    assert article.labels == [texts.BTN_TOPICS, texts.BTN_MENU]
+    assert article.labels == [texts.BTN_LIBRARIAN, texts.BTN_TOPICS, texts.BTN_MENU]
+    [prompt] = await chat.press(texts.BTN_LIBRARIAN)  # a way to a human from any article
+    assert prompt.text == texts.ASK_PROMPT
 
 
 async def test_feedback_on_someone_elses_question_is_ignored(chat: Chat) -> None:
@@ -137,7 +139,7 @@ async def test_a_long_article_shows_its_short_answer_then_the_rest_on_request(
     [details] = await chat.press(texts.BTN_MORE)
     assert "**Крок 1.**" in details.text and "**Крок 8.**" in details.text
     assert "порталі Дія" not in details.text  # the short answer is not repeated
-    assert details.labels == [texts.BTN_TOPICS, texts.BTN_MENU]
+    assert details.labels == [texts.BTN_LIBRARIAN, texts.BTN_TOPICS, texts.BTN_MENU]
     # A note for staff in the article's file is never shown to residents.
     assert all("Персоналу" not in sent.text for sent in sender.sent)
 
