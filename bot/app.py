@@ -67,6 +67,7 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
             drafts_dir=settings.drafts_dir,
             repost_after=timedelta(hours=settings.ticket_repost_hours),
             staff=staff,
+            librarians=settings.librarians,
         )
         senders: dict[str, Sender] = {}
         delivery = Delivery(db, senders, utc_now)
@@ -110,15 +111,11 @@ async def run_channels(settings: Settings, stop: asyncio.Event | None = None) ->
     # Imported here: aiogram takes seconds to import, and the console does not need it.
     from aiohttp import web
 
-    staff = None
-    if not settings.telegram_enabled:
-        log.warning(
-            "Telegram is off: questions for librarians (a Telegram group) are not delivered"
-        )
-    elif settings.staff_chat_id:
-        staff = Address("telegram", str(settings.staff_chat_id))
-    else:
-        log.warning("STAFF_CHAT_ID is not set: questions for librarians cannot be delivered")
+    staff = Address(*settings.staff_chat) if settings.staff_chat else None
+    if not settings.librarians:
+        log.info("LIBRARIANS=off: residents are offered no librarian and no appeals")
+    elif staff is None:  # check-settings refuses this; only a caller that skips it gets here
+        log.warning("no librarians' group configured: staff messages will be dropped")
     async with assemble(settings, staff=staff) as app:
         channels = await _open_channels(settings, app)
         telegram, viber = channels.telegram, channels.viber

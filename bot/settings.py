@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8080, ge=1, le=65535)
     webhook_path: str = "/telegram/webhook"
     staff_chat_id: int | None = None
+    # off = the bot runs without the librarians' group: it never offers a librarian nor
+    # takes appeals (both are handled there).
+    librarians: bool = True
 
     viber_auth_token: SecretStr | None = None
     viber_bot_name: str | None = None
@@ -118,6 +121,13 @@ class Settings(BaseSettings):
         return self.knowledge_base_dir / "_drafts"
 
     @property
+    def staff_chat(self) -> tuple[str, str] | None:
+        """Where librarians work when the bot runs its channels: (channel, chat id)."""
+        if not self.librarians or not self.telegram_enabled or not self.staff_chat_id:
+            return None
+        return "telegram", str(self.staff_chat_id)
+
+    @property
     def telegram_enabled(self) -> bool:
         return self.telegram_bot_token is not None
 
@@ -134,6 +144,16 @@ class Settings(BaseSettings):
             found.append(
                 "WEBHOOK_BASE_URL: required when VIBER_AUTH_TOKEN is set"
                 " (Viber has no polling: it calls a public HTTPS address)"
+            )
+        if self.librarians and self.viber_enabled and not self.telegram_enabled:
+            found.append(
+                "TELEGRAM_BOT_TOKEN: required for the librarians' Telegram group, where"
+                " Viber residents' questions and appeals are handled (or LIBRARIANS=off)"
+            )
+        elif self.librarians and self.telegram_enabled and not self.staff_chat_id:
+            found.append(
+                "STAFF_CHAT_ID: required: the librarians' Telegram group (add the bot there"
+                " and send /chatid), or LIBRARIANS=off to run without librarians"
             )
         return found
 

@@ -37,7 +37,7 @@ from handlers.appeals_staff import (
     topic_label,
 )
 from handlers.context import Context, Handler, Router
-from handlers.menu import HOME, show_menu
+from handlers.menu import HOME, show_menu, without_librarians
 from handlers.messages import Button, Event
 from storage.appeals import Appeal, StoredFile
 
@@ -348,6 +348,8 @@ async def _after(ctx: Context, appeal_id: int, step: Step) -> None:
 
 async def on_entry(ctx: Context) -> None:
     """The menu's "Appeal to the mayor" button."""
+    if without_librarians(ctx):  # nobody would pass the appeal on to the council
+        return
     await _intro(ctx)
 
 
@@ -410,6 +412,8 @@ async def on_button(ctx: Context) -> None:
     """`ap:ACTION[:ARGS]`: every button of the dialog, from a citizen or (assisted) staff."""
     _, _, rest = (ctx.event.payload or "").partition(":")
     action, _, arg = rest.partition(":")
+    if action != "mine" and without_librarians(ctx):
+        return
     outside = BUTTONS_OUTSIDE.get(action)
     if outside is not None:
         await outside(ctx, arg)

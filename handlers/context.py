@@ -34,6 +34,8 @@ class Services:
     drafts_dir: Path  # where "До бази знань" writes draft articles
     repost_after: timedelta = timedelta(hours=2)  # working time before a ticket is re-posted
     staff: Address | None = None  # the librarians' chat; None when not configured
+    # False (LIBRARIANS=off): the bot runs without librarians and never offers one.
+    librarians: bool = True
     users: UsersRepo = field(default_factory=UsersRepo)
     dialogs: DialogsRepo = field(default_factory=DialogsRepo)
     inbox: InboxRepo = field(default_factory=InboxRepo)

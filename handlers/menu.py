@@ -19,13 +19,29 @@ MENU_ENTRIES = (
 HOME = Button(texts.BTN_MENU, "menu")
 
 
-def menu_buttons() -> list[list[Button]]:
-    return [[Button(label, payload)] for label, payload in MENU_ENTRIES]
+# Handled in the librarians' group: not offered when the bot runs without one.
+NEED_LIBRARIANS = frozenset({"appeal", "ask"})
+
+
+def menu_buttons(librarians: bool = True) -> list[list[Button]]:
+    return [
+        [Button(label, payload)]
+        for label, payload in MENU_ENTRIES
+        if librarians or payload not in NEED_LIBRARIANS
+    ]
 
 
 def show_menu(ctx: Context, text: str = texts.MENU) -> None:
     ctx.finish()
-    ctx.say(text, menu_buttons())
+    ctx.say(text, menu_buttons(librarians=ctx.services.librarians))
+
+
+def without_librarians(ctx: Context) -> bool:
+    """True, having told the person, when the bot runs without the librarians' group."""
+    if ctx.services.librarians:
+        return False
+    show_menu(ctx, texts.NO_LIBRARIANS)
+    return True
 
 
 async def on_start(ctx: Context) -> None:

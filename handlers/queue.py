@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 
 from handlers import smalltalk, texts
 from handlers.context import Context, Job, Router, Scope
-from handlers.menu import HOME, show_menu
+from handlers.menu import HOME, show_menu, without_librarians
 from handlers.messages import Address, Button
 from knowledge_base.drafts import write_draft
 from storage.tickets import Ticket
@@ -29,6 +29,8 @@ SHORT_QUESTION = 80
 
 async def on_ask(ctx: Context) -> None:
     """`ask` from the menu · `ask:q:QUERY` hand over a recorded question."""
+    if without_librarians(ctx):
+        return
     parts = (ctx.event.payload or "").split(":")
     if len(parts) == 3 and parts[1] == "q" and parts[2].isdigit():
         await hand_over_query(ctx, int(parts[2]))

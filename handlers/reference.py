@@ -26,6 +26,15 @@ LONG_ARTICLE = 900
 ASK_LIBRARIAN = Button(texts.BTN_LIBRARIAN, "ask")
 
 
+def librarians(ctx: Context) -> bool:
+    """Whether librarians work with the bot (LIBRARIANS is not off)."""
+    return ctx.services.librarians
+
+
+def _ask(ctx: Context) -> list[list[Button]]:
+    return [[ASK_LIBRARIAN]] if librarians(ctx) else []
+
+
 def hand_over(query_id: int, label: str = texts.BTN_HAND_OVER) -> Button:
     """Pass the recorded question to a librarian (handled by the queue)."""
     return Button(label, f"ask:q:{query_id}")
@@ -55,11 +64,14 @@ async def on_question(ctx: Context) -> None:
             [Button(c.article.title, f"kb:a:{c.article.id}:{query_id}")]
             for c in result.candidates[:SUGGESTIONS]
         ]
-        buttons.append([hand_over(query_id, texts.BTN_NOT_LISTED)])
+        if librarians(ctx):
+            buttons.append([hand_over(query_id, texts.BTN_NOT_LISTED)])
         buttons.append([HOME])
         ctx.say(texts.KB_SUGGEST, buttons)
-    else:
+    elif librarians(ctx):
         ctx.say(texts.KB_NONE, [[hand_over(query_id)], [HOME]])
+    else:
+        ctx.say(texts.KB_NONE_NO_LIBRARIANS, [[HOME]])
 
 
 def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
@@ -74,7 +86,7 @@ def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
         body, more = article.short_answer, [[Button(texts.BTN_MORE, f"kb:m:{article.id}")]]
     text = texts.KB_ARTICLE.format(title=article.title, body=body)
     if query_id is None:  # browsing: no question to judge the answer against
-        ctx.say(text, [*more, *links, [ASK_LIBRARIAN], [Button(texts.BTN_TOPICS, "kb")], [HOME]])
+        ctx.say(text, [*more, *links, *_ask(ctx), [Button(texts.BTN_TOPICS, "kb")], [HOME]])
         return
     ctx.say(text, links)
     ctx.say(
@@ -152,7 +164,7 @@ def show_details(ctx: Context, article_id: str) -> None:
         return
     links = [[Button(link.title, url=link.url)] for link in article.links]
     text = texts.KB_ARTICLE_DETAILS.format(title=article.title, body=article.details)
-    ctx.say(text, [*links, [ASK_LIBRARIAN], [Button(texts.BTN_TOPICS, "kb")], [HOME]])
+    ctx.say(text, [*links, *_ask(ctx), [Button(texts.BTN_TOPICS, "kb")], [HOME]])
 
 
 async def on_feedback(ctx: Context, query_id: int, *, helpful: bool) -> None:
@@ -164,7 +176,10 @@ async def on_feedback(ctx: Context, query_id: int, *, helpful: bool) -> None:
     if helpful:
         ctx.say(texts.KB_THANKS, [[HOME]])
     else:
-        ctx.say(texts.KB_NOT_HELPFUL, [[hand_over(query_id)], [HOME]])
+        if librarians(ctx):
+            ctx.say(texts.KB_NOT_HELPFUL, [[hand_over(query_id)], [HOME]])
+        else:
+            ctx.say(texts.KB_NOT_HELPFUL_NO_LIBRARIANS, [[HOME]])
 
 
 async def on_reload(ctx: Context) -> None:

@@ -170,6 +170,7 @@ def make_core(
     *,
     drafts_dir: Path | None = None,
     kb: KnowledgeBaseHolder | None = None,
+    librarians: bool = True,
 ) -> tuple[Core, Delivery, CollectingSender]:
     sender = CollectingSender()
     delivery = Delivery(db, {TEST_CHANNEL: sender}, clock)
@@ -179,7 +180,8 @@ def make_core(
         kb=kb or test_kb(),
         hours=WorkingHours.parse("mon-sat 09:00-18:00", KYIV),
         drafts_dir=drafts_dir or db.path.parent / "_drafts",
-        staff=Address(TEST_CHANNEL, STAFF_CHAT),
+        staff=Address(TEST_CHANNEL, STAFF_CHAT) if librarians else None,
+        librarians=librarians,
     )
     core = Core(db, services, build_router(), on_queued=delivery.wake)
 

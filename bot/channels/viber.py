@@ -173,6 +173,8 @@ class ViberChannel:
         )
         base = settings.webhook_base_url
         self.webhook_url = base + WEBHOOK_PATH if base else None
+        # The welcome menu offers librarians and appeals only when their group exists.
+        self.librarians = settings.librarians
 
     def register(self, app: web.Application) -> None:
         """Add the callback route to an aiohttp app (one server may host several bots)."""
@@ -230,7 +232,8 @@ class ViberChannel:
             return web.json_response({})
         assert isinstance(started, ViberConversationStartedRequest)
         log.info("viber conversation started: user=%s", _opaque(started.user.id))
-        [message] = build_messages(Reply(texts.GREETING, _rows(menu_buttons())))[:1]
+        menu = _rows(menu_buttons(librarians=self.librarians))
+        [message] = build_messages(Reply(texts.GREETING, menu))[:1]
         return web.json_response({"sender": {"name": self.sender_name}, **message})
 
     def _event(self, data: JsonDict) -> Event | None:

@@ -70,3 +70,18 @@ def test_help_lists_every_subcommand() -> None:
     assert result.returncode == 0
     for command in ("run", "console", "check-settings"):
         assert command in result.stdout
+
+
+def test_telegram_without_a_librarians_group_is_a_settings_error(tmp_path: Path) -> None:
+    env = {"PATH": "/usr/bin:/bin", "TELEGRAM_BOT_TOKEN": "123456:secret-token-value"}
+
+    refused = run_bot("check-settings", env=env)
+    assert refused.returncode == 2
+    [line] = refused.stderr.strip().splitlines()
+    assert line.startswith("Invalid setting STAFF_CHAT_ID: required")
+    assert "/chatid" in line and "LIBRARIANS=off" in line
+
+    alone = run_bot("check-settings", env=env | {"LIBRARIANS": "off"})
+    assert alone.returncode == 0 and "Settings are valid." in alone.stdout
+    with_group = run_bot("check-settings", env=env | {"STAFF_CHAT_ID": "-1001234567890"})
+    assert with_group.returncode == 0

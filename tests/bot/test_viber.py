@@ -327,7 +327,7 @@ def test_a_keyboard_never_has_more_than_24_buttons() -> None:
 
 
 def test_viber_needs_a_public_webhook_address() -> None:
-    fields: dict[str, object] = {"viber_auth_token": "token"}
+    fields: dict[str, object] = {"viber_auth_token": "token", "librarians": False}
     settings = Settings(_env_file=None, **fields)  # type: ignore[arg-type,call-arg]
     [problem] = settings.problems()
     assert problem.startswith("WEBHOOK_BASE_URL: required when VIBER_AUTH_TOKEN is set")

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import pytest
+
 from handlers import texts
-from tests.harness import MENU_LABELS, Chat
+from storage.db import Database
+from tests.harness import MENU_LABELS, STAFF_CHAT, Chat, FakeClock, make_core
 
 
 async def test_start_greets_in_ukrainian_with_the_five_services(chat: Chat) -> None:
@@ -101,3 +104,42 @@ def test_counts_take_the_ukrainian_plural_form() -> None:
         "111 символів",
         "4001 символ",
     ]
+
+
+# --- A bot that runs without librarians (LIBRARIANS=off) -------------------------------
+
+
+@pytest.fixture
+def alone(db: Database, clock: FakeClock) -> Chat:
+    core, delivery, sender = make_core(db, clock, librarians=False)
+    return Chat(core, delivery, sender)
+
+
+async def test_without_librarians_no_librarian_nor_appeal_is_ever_offered(alone: Chat) -> None:
+    [menu] = await alone.say("/start")
+    assert texts.BTN_LIBRARIAN not in menu.labels and texts.BTN_APPEAL not in menu.labels
+    assert texts.BTN_REFERENCE in menu.labels
+
+    [suggest] = await alone.say("бібліотека")
+    assert suggest.text == texts.KB_SUGGEST
+    assert texts.BTN_NOT_LISTED not in suggest.labels and suggest.labels[-1] == texts.BTN_MENU
+
+    [none] = await alone.say("як виростити розсаду помідорів на балконі")
+    assert none.text == texts.KB_NONE_NO_LIBRARIANS
+    assert none.labels == [texts.BTN_MENU]
+
+    await alone.say("як передати показники лічильника води")
+    [not_helpful] = await alone.press(texts.BTN_NO)
+    assert not_helpful.text == texts.KB_NOT_HELPFUL_NO_LIBRARIANS
+    assert not_helpful.labels == [texts.BTN_MENU]
+
+    await alone.press(texts.BTN_REFERENCE)
+    await alone.press("Бібліотека")
+    [article] = await alone.press("Як записатися до бібліотеки")
+    assert texts.BTN_LIBRARIAN not in article.labels
+
+    # A button from before the switch leads home with a phone number, not to a dead end.
+    for old_button in ("ask", "appeal", "ap:new"):
+        [reply] = await alone.send(payload=old_button)
+        assert reply.text == texts.NO_LIBRARIANS
+    assert all(sent.chat_id != STAFF_CHAT for sent in alone.sender.sent)
