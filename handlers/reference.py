@@ -26,13 +26,8 @@ LONG_ARTICLE = 900
 ASK_LIBRARIAN = Button(texts.BTN_LIBRARIAN, "ask")
 
 
-def librarians(ctx: Context) -> bool:
-    """Whether librarians work with the bot (LIBRARIANS is not off)."""
-    return ctx.services.librarians
-
-
 def _ask(ctx: Context) -> list[list[Button]]:
-    return [[ASK_LIBRARIAN]] if librarians(ctx) else []
+    return [[ASK_LIBRARIAN]] if ctx.services.librarians else []
 
 
 def hand_over(query_id: int, label: str = texts.BTN_HAND_OVER) -> Button:
@@ -64,11 +59,11 @@ async def on_question(ctx: Context) -> None:
             [Button(c.article.title, f"kb:a:{c.article.id}:{query_id}")]
             for c in result.candidates[:SUGGESTIONS]
         ]
-        if librarians(ctx):
+        if ctx.services.librarians:
             buttons.append([hand_over(query_id, texts.BTN_NOT_LISTED)])
         buttons.append([HOME])
         ctx.say(texts.KB_SUGGEST, buttons)
-    elif librarians(ctx):
+    elif ctx.services.librarians:
         ctx.say(texts.KB_NONE, [[hand_over(query_id)], [HOME]])
     else:
         ctx.say(texts.KB_NONE_NO_LIBRARIANS, [[HOME]])
@@ -175,11 +170,10 @@ async def on_feedback(ctx: Context, query_id: int, *, helpful: bool) -> None:
     await ctx.services.kb_queries.feedback(ctx.conn, query_id, helpful, ctx.now)
     if helpful:
         ctx.say(texts.KB_THANKS, [[HOME]])
+    elif ctx.services.librarians:
+        ctx.say(texts.KB_NOT_HELPFUL, [[hand_over(query_id)], [HOME]])
     else:
-        if librarians(ctx):
-            ctx.say(texts.KB_NOT_HELPFUL, [[hand_over(query_id)], [HOME]])
-        else:
-            ctx.say(texts.KB_NOT_HELPFUL_NO_LIBRARIANS, [[HOME]])
+        ctx.say(texts.KB_NOT_HELPFUL_NO_LIBRARIANS, [[HOME]])
 
 
 async def on_reload(ctx: Context) -> None:
