@@ -120,13 +120,6 @@ async def on_follow_up(ctx: Context) -> None:
     if not text:
         ctx.say(texts.ASK_TEXT_ONLY, [[CANCEL]])
         return
-    small_talk = smalltalk.kind_of(text)
-    if small_talk == "menu":
-        show_menu(ctx)
-        return
-    if small_talk is not None:  # «дякую» is no question: a librarian gets no empty ticket
-        ctx.say(texts.ASK_NOT_A_QUESTION, [[CANCEL]])
-        return
     tickets = ctx.services.tickets
     await tickets.add_message(
         ctx.conn, ticket.id, "citizen", ctx.user.display_name, text, [], ctx.now
