@@ -134,6 +134,14 @@ def holder_for(folder: Path, tmp_path: Path, model: str = TEST_EMBEDDER) -> Know
     return KnowledgeBaseHolder.load(folder, MeaningSettings(tmp_path / "vectors.sqlite3", model))
 
 
+async def embedded(folder: Path, tmp_path: Path, model: str = TEST_EMBEDDER) -> KnowledgeBaseHolder:
+    """A holder whose vectors are ready (or whose model failed to load)."""
+    holder = holder_for(folder, tmp_path, model)
+    holder.start_embedding()
+    await holder.wait_embedded()
+    return holder
+
+
 async def test_the_bot_answers_by_words_until_the_vectors_are_ready(
     folder: Path, tmp_path: Path, slow_gate: None, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -159,9 +167,7 @@ async def test_the_bot_answers_by_words_until_the_vectors_are_ready(
 
 
 async def test_reload_embeds_only_the_article_that_changed(folder: Path, tmp_path: Path) -> None:
-    holder = holder_for(folder, tmp_path)
-    holder.start_embedding()
-    await holder.wait_embedded()
+    holder = await embedded(folder, tmp_path)
     model = cast(ConceptEmbedder, holder.embedder)
     model.passages_embedded.clear()
 
@@ -180,9 +186,7 @@ async def test_reload_embeds_only_the_article_that_changed(folder: Path, tmp_pat
 async def test_a_model_that_does_not_load_leaves_one_log_line_and_the_word_search(
     folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    holder = holder_for(folder, tmp_path, "tests.fakes.embedder:BrokenEmbedder")
-    holder.start_embedding()
-    await holder.wait_embedded()
+    holder = await embedded(folder, tmp_path, "tests.fakes.embedder:BrokenEmbedder")
 
     [line] = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     assert line.startswith("meaning search is off: the model did not load")
@@ -196,9 +200,7 @@ async def test_a_model_that_does_not_load_leaves_one_log_line_and_the_word_searc
 async def test_a_question_the_model_fails_on_is_answered_by_words(
     folder: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    holder = holder_for(folder, tmp_path, "tests.fakes.embedder:FailingQueries")
-    holder.start_embedding()
-    await holder.wait_embedded()
+    holder = await embedded(folder, tmp_path, "tests.fakes.embedder:FailingQueries")
     assert holder.semantic_ready
 
     result = await holder.search("як заплатити за воду")
