@@ -20,7 +20,7 @@ from typing import Any
 import phonenumbers
 from rapidfuzz import fuzz
 
-from handlers import texts
+from handlers import smalltalk, texts
 from handlers.appeals_staff import (
     CITIZEN_ACTOR,
     DRAFT_LIFETIME,
@@ -377,6 +377,10 @@ async def on_input(ctx: Context) -> None:
     if step.take is None:
         await _ask(ctx, appeal, step, texts.APPEAL_ERR_CHOOSE)
         return
+    if not ctx.event.from_staff_chat and smalltalk.wants_out(ctx.event.text):
+        # «меню» or «стоп» is not a surname: offer the way out, the draft kept.
+        ctx.say(texts.APPEAL_LEAVE_OFFER, [[HOME], [Button(texts.BTN_APPEAL_STAY, "ap:stay")]])
+        return
     try:
         value = step.take(ctx.event)
     except Invalid as error:
@@ -433,7 +437,17 @@ async def _on_new(ctx: Context, _arg: str) -> None:
     if not ctx.event.from_staff_chat and await _fresh_draft(ctx) is not None:
         await _intro(ctx)  # offers to continue or start over
         return
+    if not ctx.event.from_staff_chat and await _sent_today(ctx, ctx.user.id, None) >= DAILY_LIMIT:
+        # Said before the eleven questions, not after them.
+        show_menu(ctx, texts.APPEAL_DAILY_LIMIT_REACHED)
+        return
     _ask_consent(ctx)
+
+
+async def _sent_today(ctx: Context, user_id: int | None, phone: str | None) -> int:
+    tz = ctx.services.timezone
+    since = day_start(local_day(ctx.now, tz), tz)
+    return await REPO.registered_since(ctx.conn, user_id=user_id, phone=phone, since=since)
 
 
 async def _on_continue(ctx: Context, _arg: str) -> None:
@@ -509,9 +523,13 @@ async def _on_back(ctx: Context, appeal: Appeal, _arg: str) -> None:
     await _ask(ctx, appeal, previous)
 
 
-async def _on_cancel(ctx: Context, appeal: Appeal, _arg: str) -> None:
+async def _on_cancel(ctx: Context, appeal: Appeal, arg: str) -> None:
     if appeal.status == "returned":
         show_menu(ctx, texts.APPEAL_EDIT_CANCELLED.format(number=appeal.number))
+        return
+    if arg != "yes":  # one tap next to «Назад» must not wipe ten answers
+        yes = Button(texts.BTN_APPEAL_DELETE_DRAFT, "ap:cancel:yes")
+        ctx.say(texts.APPEAL_CANCEL_CONFIRM, [[yes], [Button(texts.BTN_APPEAL_STAY, "ap:stay")]])
         return
     await REPO.delete_draft(ctx.conn, appeal.id)
     if ctx.event.from_staff_chat:
@@ -594,13 +612,9 @@ async def _on_send(ctx: Context, appeal: Appeal, _arg: str) -> None:
     if appeal.status == "returned":
         await _resubmit(ctx, appeal)
         return
-    tz = ctx.services.timezone
-    today = local_day(ctx.now, tz)
+    today = local_day(ctx.now, ctx.services.timezone)
     author = None if appeal.assisted_by else appeal.user_id
-    sent_today = await REPO.registered_since(
-        ctx.conn, user_id=author, phone=appeal.phone, since=day_start(today, tz)
-    )
-    if sent_today >= DAILY_LIMIT:
+    if await _sent_today(ctx, author, appeal.phone) >= DAILY_LIMIT:
         await _review(ctx, appeal, texts.APPEAL_DAILY_LIMIT)
         return
     recent = await REPO.recent_of_person(
@@ -763,6 +777,7 @@ BUTTONS_OUTSIDE: dict[str, ButtonOutside] = {
 BUTTONS_INSIDE: dict[str, ButtonInside] = {
     "back": _on_back,
     "cancel": _on_cancel,
+    "stay": lambda ctx, appeal, _arg: _resume(ctx, appeal),
     "pick": _on_pick,
     "skip": _on_skip,
     "done": _on_files_done,

@@ -16,9 +16,11 @@ from handlers import texts
 from handlers.context import Context
 from handlers.menu import show_menu
 
-Kind = Literal["greeting", "thanks", "goodbye", "yes", "no", "ok", "menu", "number"]
+Kind = Literal["greeting", "thanks", "goodbye", "yes", "no", "ok", "stop", "menu", "number"]
 # When a message mixes kinds («ні, дякую»), the first of these that it has decides.
-PRIORITY: tuple[Kind, ...] = ("thanks", "goodbye", "greeting", "menu", "no", "yes", "ok")
+PRIORITY: tuple[Kind, ...] = ("thanks", "goodbye", "greeting", "stop", "menu", "no", "yes", "ok")
+# Words that mean "let me out" inside a dialog (outside one they lead to the menu).
+LEAVING: frozenset[Kind] = frozenset({"stop", "menu"})
 # The label of the button a yes or no stands for, wherever such a button is on screen.
 BUTTON_WORDS: dict[Kind, str] = {"yes": "так", "no": "ні"}
 LONGEST_PHRASE = 4
@@ -58,6 +60,11 @@ def kind_of(text: str) -> Kind | None:
     return next((kind for kind in PRIORITY if kind in found), None)
 
 
+def wants_out(text: str | None) -> bool:
+    """«меню», «стоп», «вихід», «выход»: the person wants to leave what they are in."""
+    return bool(text) and kind_of(text or "") in LEAVING
+
+
 def button_word(text: str) -> str | None:
     """«да» and «нет» press a «Так» or «Ні» button, as «так» and «ні» do."""
     kind = kind_of(text)
@@ -69,6 +76,7 @@ REPLIES: dict[Kind, str] = {
     "thanks": texts.SMALLTALK_THANKS,
     "goodbye": texts.SMALLTALK_GOODBYE,
     "menu": texts.MENU,
+    "stop": texts.MENU,
 }
 
 

@@ -13,7 +13,7 @@ from handlers.appeals_staff import DRAFTS_JOB
 from handlers.messages import Attachment, Contact
 from storage.appeals import AppealsRepo
 from storage.db import Database
-from tests.harness import STAFF_CHAT, Chat, FakeClock, Sent, make_core
+from tests.harness import MENU_LABELS, STAFF_CHAT, Chat, FakeClock, Sent, make_core
 
 BODY = (
     "Прошу відремонтувати тротуар біля будинку 5 на вулиці Садовій: "
@@ -307,12 +307,41 @@ async def test_any_field_can_be_changed_from_the_review(chat: Chat) -> None:
     assert review.labels[0] == texts.BTN_APPEAL_SEND
 
 
-async def test_cancel_deletes_the_draft(chat: Chat, db: Database) -> None:
+async def test_cancel_asks_first_then_deletes_the_draft(chat: Chat, db: Database) -> None:
     await start_with_consent(chat)
     await chat.say("Шевченко")
-    [reply] = await chat.press(texts.BTN_CANCEL)
+    await chat.say("Олена")
+
+    [question] = await chat.press(texts.BTN_CANCEL)  # right beside «Назад»: a slip is easy
+    assert question.text == texts.APPEAL_CANCEL_CONFIRM
+    assert question.labels == [texts.BTN_APPEAL_DELETE_DRAFT, texts.BTN_APPEAL_STAY]
+    [again] = await chat.press(texts.BTN_APPEAL_STAY)
+    assert again.text.startswith("Напишіть ваше **по батькові**")  # nothing was lost
+
+    await chat.press(texts.BTN_CANCEL)
+    [reply] = await chat.press(texts.BTN_APPEAL_DELETE_DRAFT)
     assert reply.text == texts.APPEAL_CANCELLED
     assert await count_appeals(db) == 0
+
+
+@pytest.mark.parametrize("word", ["меню", "стоп", "Вихід", "выход"])
+async def test_a_way_out_typed_at_a_question_is_not_taken_as_the_answer(
+    chat: Chat, word: str
+) -> None:
+    await start_with_consent(chat)
+    await chat.say("Шевченко")
+
+    [offer] = await chat.say(word)
+
+    assert offer.text == texts.APPEAL_LEAVE_OFFER
+    assert offer.labels == [texts.BTN_MENU, texts.BTN_APPEAL_STAY]
+    [menu] = await chat.press(texts.BTN_MENU)
+    assert menu.labels == MENU_LABELS
+    # The draft is kept: coming back offers to continue at the name.
+    await open_appeals(chat)
+    await chat.press(texts.BTN_APPEAL_CONTINUE)
+    [review] = await chat.say("Олена")
+    assert review.text.startswith("Напишіть ваше **по батькові**")
 
 
 # --- Drafts ---------------------------------------------------------------------------
@@ -382,15 +411,17 @@ async def test_drafts_are_deleted_after_seven_days(
 # --- Limits and repeats ---------------------------------------------------------------
 
 
-async def test_at_most_three_appeals_a_day(chat: Chat, clock: FakeClock) -> None:
+async def test_at_most_three_appeals_a_day_said_before_the_questions(
+    chat: Chat, clock: FakeClock
+) -> None:
     for index in range(3):
         await submit(chat, body=f"{BODY} Звернення номер {index} про інше місце: двір {index}.")
-    await fill_to_review(chat, body=BODY + " І ще одне, четверте, про інший будинок.")
-    [reply] = await chat.press(texts.BTN_APPEAL_SEND)
-    assert reply.text == texts.APPEAL_DAILY_LIMIT
-    assert reply.labels[0] == texts.BTN_APPEAL_SEND  # the draft is kept
+    await open_appeals(chat)
+    [reply] = await chat.press(texts.BTN_APPEAL_NEW)
+    assert reply.text == texts.APPEAL_DAILY_LIMIT_REACHED
+    assert reply.labels == MENU_LABELS
     clock.advance(days=1)
-    sent = await chat.press(texts.BTN_APPEAL_SEND)
+    sent = await submit(chat, body=BODY + " І ще одне, четверте, про інший будинок.")
     assert "МР-2026-000004" in to_chat(sent, chat)[0].text
 
 
