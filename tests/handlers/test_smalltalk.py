@@ -26,8 +26,9 @@ async def test_thanks_get_you_are_welcome_and_the_menu(chat: Chat, thanks: str) 
 
 
 async def test_menu_words_and_goodbyes_lead_home(chat: Chat) -> None:
-    [menu] = await chat.say("меню")
-    assert menu.text == texts.MENU and menu.labels == MENU_LABELS
+    for word in ("меню", "стоп"):
+        [menu] = await chat.say(word)
+        assert menu.text == texts.MENU and menu.labels == MENU_LABELS
 
     [goodbye] = await chat.say("До побачення")
     assert goodbye.text == texts.SMALLTALK_GOODBYE and goodbye.labels == MENU_LABELS
