@@ -225,6 +225,13 @@ class Core:
         step_handler = router.step_handler(ctx.step) if ctx.step else None
         if step_handler is not None:
             await step_handler(ctx)
+            return
+        if event.reply_to and await self.services.outbox.is_ours(
+            ctx.conn, event.channel, event.chat_id, event.reply_to
+        ):
+            # A reply to the bot that goes nowhere: say so rather than keep silent.
+            ctx.to_staff(texts.STAFF_REPLY_GOES_NOWHERE)
+            return
         # Anything else is librarians talking among themselves: not ours to answer.
 
     async def _queue(self, conn: Connection, outgoing: list[Outgoing]) -> list[Outgoing]:

@@ -145,7 +145,8 @@ async def _own_ticket(ctx: Context) -> Ticket | None:
 
 
 async def on_staff_button(ctx: Context) -> None:
-    """`tk:take:N` assign to me · `tk:close:N` close · `tk:kb:N` draft an article."""
+    """`tk:take:N` assign to me · `tk:close:N` close (unanswered: asks first, `tk:closeok:N`
+    confirms, `tk:keep:N` keeps it open) · `tk:kb:N` draft an article."""
     parts = (ctx.event.payload or "").split(":")
     if len(parts) != 3 or not parts[2].isdigit():
         return
@@ -157,9 +158,12 @@ async def on_staff_button(ctx: Context) -> None:
     librarian = ctx.event.display_name or "бібліотекар"
     if action == "take":
         await tickets.assign(ctx.conn, ticket.id, ctx.event.user_id, librarian)
-    elif action == "close":
+    elif action in ("close", "closeok"):
         if ticket.status == "closed":
             ctx.to_staff(texts.TICKET_ALREADY_CLOSED.format(number=ticket.id))
+            return
+        if action == "close" and ticket.answered_at is None:
+            await confirm_close(ctx, ticket)  # the resident would get no answer at all
             return
         await tickets.close(ctx.conn, ticket.id, librarian, ctx.now)
         if ticket.status == "open" and ticket.answered_at is None:
@@ -168,9 +172,24 @@ async def on_staff_button(ctx: Context) -> None:
     elif action == "kb":
         await draft_article(ctx, ticket)
         return
-    else:
+    elif action != "keep":
         return
     await refresh_card(ctx, ticket.id, ctx.event.message_id)
+
+
+async def confirm_close(ctx: Context, ticket: Ticket) -> None:
+    """Ask on the card itself before closing a question nobody has answered."""
+    citizen = await ctx.services.users.get(ctx.conn, ticket.user_id)
+    assert citizen is not None
+    text = card_text(ctx, ticket, citizen) + texts.CARD_CLOSE_CONFIRM.format(number=ticket.id)
+    buttons = [
+        [Button(texts.BTN_CLOSE_CONFIRM, f"tk:closeok:{ticket.id}")],
+        [Button(texts.BTN_CLOSE_KEEP, f"tk:keep:{ticket.id}")],
+    ]
+    if ctx.event.message_id is None:  # a press without its message: ask in a new one
+        ctx.to_staff(text, buttons, ref=ticket_ref(ticket.id))
+        return
+    ctx.edit_staff(ctx.event.message_id, text, buttons, ref=ticket_ref(ticket.id))
 
 
 async def on_staff_reply(ctx: Context) -> None:
@@ -275,7 +294,7 @@ def card_text(scope: Scope, ticket: Ticket, citizen: User, *, overdue: bool = Fa
     when = _local(scope, ticket.created_at)
     if ticket.status == "closed":
         status = texts.CARD_STATUS_CLOSED.format(
-            name=ticket.assignee_name or "—", when=_local(scope, ticket.closed_at or scope.now)
+            name=ticket.closed_by or "—", when=_local(scope, ticket.closed_at or scope.now)
         )
     elif ticket.status == "answered":
         status = texts.CARD_STATUS_ANSWERED.format(

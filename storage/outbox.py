@@ -97,6 +97,14 @@ class OutboxRepo:
             row = await cur.fetchone()
         return row["ref"] if row else None
 
+    async def is_ours(self, conn: Connection, channel: str, chat_id: str, external_id: str) -> bool:
+        """Whether we sent that message: a reply to it is said to the bot."""
+        async with conn.execute(
+            "SELECT 1 FROM outbox WHERE channel = ? AND chat_id = ? AND external_id = ?",
+            (channel, chat_id, external_id),
+        ) as cur:
+            return await cur.fetchone() is not None
+
     async def recent_replies(
         self, conn: Connection, channel: str, chat_id: str, limit: int = 3
     ) -> list[str]:

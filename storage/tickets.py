@@ -26,6 +26,7 @@ class Ticket:
     answered_at: datetime | None
     answered_by: str | None
     closed_at: datetime | None
+    closed_by: str | None
     reposted_at: datetime | None
     reminded_at: datetime | None
     rating: str | None
@@ -178,6 +179,7 @@ def _ticket(row: Row) -> Ticket:
         answered_at=_maybe(row["answered_at"]),
         answered_by=row["answered_by"],
         closed_at=_maybe(row["closed_at"]),
+        closed_by=row["closed_by"],
         reposted_at=_maybe(row["reposted_at"]),
         reminded_at=_maybe(row["reminded_at"]),
         rating=row["rating"],

@@ -139,13 +139,22 @@ async def test_non_staff_cannot_press_staff_buttons_or_answer(chat: Chat) -> Non
     assert "нікому не призначено" in listing.text
 
 
-async def test_closing_without_answer_tells_the_citizen(chat: Chat) -> None:
-    await ask_from_menu(chat, "Питання, на яке нема відповіді")
-    sent = await chat.staff_press("tk:close:1")
+async def test_closing_without_answer_asks_first_then_tells_the_citizen(chat: Chat) -> None:
+    [card] = staff(await ask_from_menu(chat, "Питання, на яке нема відповіді"))
+
+    [question] = await chat.staff_press("tk:close:1", message_id=card.message_id)
+    assert question.message_id == card.message_id  # asked on the card itself
+    assert "Закрити запитання №1 без відповіді?" in question.text
+    assert question.labels == [texts.BTN_CLOSE_CONFIRM, texts.BTN_CLOSE_KEEP]
+    [kept] = await chat.staff_press("tk:keep:1", message_id=card.message_id)
+    assert kept.labels == [texts.BTN_TAKE, texts.BTN_CLOSE, texts.BTN_TO_KB]
+
+    await chat.staff_press("tk:close:1", message_id=card.message_id)
+    sent = await chat.staff_press("tk:closeok:1", message_id=card.message_id)
     [notice] = citizen(chat, sent)
     assert notice.text == texts.CLOSED_WITHOUT_ANSWER.format(number=1)
-    [card] = staff(sent)
-    assert "Закрито" in card.text and card.labels == []
+    [closed] = staff(sent)
+    assert "🔒 Закрито: Бібліотекарка Ірина, 26.11 12:00" in closed.text and closed.labels == []
 
 
 async def test_queue_lists_open_tickets_oldest_first(chat: Chat, clock: FakeClock) -> None:
@@ -251,3 +260,13 @@ async def test_restart_between_question_and_answer(db: Database, clock: FakeCloc
         assert "Зверніться до постачальника газу." in answer.text
     finally:
         await reopened.close()
+
+
+async def test_a_reply_to_a_bot_message_that_is_not_a_card_gets_a_hint(chat: Chat) -> None:
+    [listing] = await chat.staff_say("/queue")
+
+    [hint] = await chat.staff_say("а де запитання?", reply_to=listing.message_id)
+
+    assert hint.chat_id == STAFF_CHAT and hint.text == texts.STAFF_REPLY_GOES_NOWHERE
+    # Librarians replying to each other are not the bot's business.
+    assert await chat.staff_say("так, бачу", reply_to="424242") == []
