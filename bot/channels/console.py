@@ -17,6 +17,7 @@ from functools import partial
 from typing import Any, TextIO
 
 from bot import render
+from handlers import texts
 from handlers.messages import Address, Button, Event, Reply
 
 CHANNEL = "console"
@@ -41,6 +42,7 @@ class _Screen:
     citizen_buttons: list[Button] = field(default_factory=list)
     staff_buttons: list[Button] = field(default_factory=list)
     staff_message: str | None = None
+    staff_numbers: set[int] = field(default_factory=set)
     counter: int = 0
 
 
@@ -70,6 +72,7 @@ class ConsoleSender:
         if staff:
             self.screen.staff_buttons = buttons
             self.screen.staff_message = str(number)
+            self.screen.staff_numbers.add(number)
         elif buttons:
             self.screen.citizen_buttons = buttons
         self.out.write("\n".join(lines) + "\n\n")
@@ -126,7 +129,7 @@ class ConsoleChannel:
             )
         return Event(CHANNEL, CITIZEN_USER, CITIZEN_CHAT, display_name="Гість консолі", text=line)
 
-    def _staff_event(self, line: str) -> Event:
+    def _staff_event(self, line: str) -> Event | None:
         librarian = partial(
             Event,
             CHANNEL,
@@ -136,14 +139,25 @@ class ConsoleChannel:
             from_staff_chat=True,
             is_staff=True,
         )
-        button = _pick(line, self.screen.staff_buttons) if line.isdigit() else None
-        if button is not None and button.payload is not None:
+        if line.isdigit():
+            button = _pick(line, self.screen.staff_buttons)
+            if button is None or button.payload is None:
+                self._hint(texts.CONSOLE_NO_STAFF_BUTTON.format(number=line))
+                return None
             return librarian(payload=button.payload, message_id=self.screen.staff_message)
         reply_to = None
         if line.startswith("#"):
             number, _, line = line[1:].partition(" ")
-            reply_to = number if number.isdigit() else None
+            if not number.isdigit() or int(number) not in self.screen.staff_numbers:
+                self._hint(texts.CONSOLE_NO_STAFF_MESSAGE.format(number=number))
+                return None
+            reply_to = number
         return librarian(text=line, reply_to=reply_to)
+
+    def _hint(self, text: str) -> None:
+        """A slip at the keyboard: said here, nothing sent to the bot."""
+        self.out.write(text + "\n\n")
+        self.out.flush()
 
 
 def _pick(typed: str, buttons: list[Button]) -> Button | None:

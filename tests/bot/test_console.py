@@ -94,3 +94,13 @@ async def test_with_meaning_ready_the_console_answers_by_meaning_or_hands_over(
     assert "Графік роботи бібліотеки" in shown
     assert texts.KB_FEEDBACK in shown
     assert render.to_plain(texts.KB_NONE) in shown
+
+
+def test_a_librarian_slip_at_the_keyboard_gets_a_hint_not_silence(tmp_path: Path) -> None:
+    script = "@/queue\n@3\n@#42 Приходьте завтра\n"
+
+    result = run_bot("console", env=console_env(tmp_path), stdin=script)
+
+    assert result.returncode == 0, result.stderr
+    assert texts.CONSOLE_NO_STAFF_BUTTON.format(number=3) in result.stdout
+    assert texts.CONSOLE_NO_STAFF_MESSAGE.format(number=42) in result.stdout
