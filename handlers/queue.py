@@ -237,9 +237,11 @@ async def on_staff_reply(ctx: Context) -> None:
 
 
 async def on_queue(ctx: Context) -> None:
+    """/queue in the staff chat, or in a librarian's private chat with the bot."""
+    say = ctx.to_staff if ctx.event.from_staff_chat else ctx.say
     open_tickets = await ctx.services.tickets.open_tickets(ctx.conn)
     if not open_tickets:
-        ctx.to_staff(texts.QUEUE_EMPTY)
+        say(texts.QUEUE_EMPTY)
         return
     lines = [texts.QUEUE_HEADER.format(count=len(open_tickets))]
     for ticket in open_tickets:
@@ -251,7 +253,15 @@ async def on_queue(ctx: Context) -> None:
                 question=_short(ticket.question),
             )
         )
-    ctx.to_staff("\n".join(lines))
+    say("\n".join(lines))
+
+
+async def on_queue_command(ctx: Context) -> None:
+    """/queue said in a private chat: librarians get the list, as /appeal works there."""
+    if not ctx.event.is_staff:
+        show_menu(ctx, texts.UNKNOWN_COMMAND)
+        return
+    await on_queue(ctx)
 
 
 async def draft_article(ctx: Context, ticket: Ticket) -> None:
@@ -421,5 +431,6 @@ def register(router: Router) -> None:
     router.staff_payloads["tk"] = on_staff_button
     router.staff_replies["ticket"] = on_staff_reply
     router.staff_commands["queue"] = on_queue
+    router.commands["queue"] = on_queue_command
     router.failures["answer"] = on_delivery_failed
     router.jobs.append(Job("repost-overdue-tickets", repost_overdue, {"minute": "*/15"}))

@@ -270,3 +270,15 @@ async def test_a_reply_to_a_bot_message_that_is_not_a_card_gets_a_hint(chat: Cha
     assert hint.chat_id == STAFF_CHAT and hint.text == texts.STAFF_REPLY_GOES_NOWHERE
     # Librarians replying to each other are not the bot's business.
     assert await chat.staff_say("так, бачу", reply_to="424242") == []
+
+
+async def test_queue_in_a_librarians_private_chat_lists_the_questions(chat: Chat) -> None:
+    await ask_from_menu(chat, "Як оформити субсидію?")
+    librarian = Chat(chat.core, chat.delivery, chat.sender, user_id="9001", name="Ірина")
+
+    [listing] = await librarian.send(text="/queue", is_staff=True)
+
+    assert listing.chat_id == librarian.chat_id  # answered where it was asked
+    assert "Як оформити субсидію?" in listing.text
+    [reply] = await chat.say("/queue")  # a resident is no librarian
+    assert reply.text == texts.UNKNOWN_COMMAND
