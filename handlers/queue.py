@@ -113,12 +113,17 @@ async def on_ticket_button(ctx: Context) -> None:
 
 async def on_follow_up(ctx: Context) -> None:
     text = (ctx.event.text or "").strip()
-    ticket = await ctx.services.tickets.get(ctx.conn, int(ctx.data.get("ticket", 0)))
-    if ticket is None or ticket.user_id != ctx.user.id:
-        show_menu(ctx, texts.ASK_GONE)
-        return
     if not text:
         ctx.say(texts.ASK_TEXT_ONLY, [[CANCEL]])
+        return
+    await relay_follow_up(ctx, int(ctx.data.get("ticket", 0)), text)
+
+
+async def relay_follow_up(ctx: Context, ticket_id: int, text: str) -> None:
+    """The resident's follow-up goes to the librarians under the ticket's number."""
+    ticket = await ctx.services.tickets.get(ctx.conn, ticket_id)
+    if ticket is None or ticket.user_id != ctx.user.id:
+        show_menu(ctx, texts.ASK_GONE)
         return
     tickets = ctx.services.tickets
     await tickets.add_message(

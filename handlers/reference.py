@@ -9,17 +9,22 @@ Decision table for a question (the engine decides, thresholds are data):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from handlers import smalltalk, texts
 from handlers.context import Context, Router
 from handlers.menu import HOME
 from handlers.messages import Button
+from handlers.queue import relay_follow_up
 from knowledge_base.model import Article, LoadError
 from knowledge_base.search import SUGGESTIONS
 
 # An article longer than this is sent as its short answer (the first paragraph)
 # with a «Детальніше» button: a phone screen or two, not five.
 LONG_ARTICLE = 900
+# After a librarian's answer, this long a typed message may still be a follow-up to it.
+FOLLOW_UP_WINDOW = timedelta(hours=24)
+IS_FOLLOW_UP = "kb.is_follow_up"
 
 
 # From an article read without a question (browsing, details): the menu's way to a human.
@@ -41,6 +46,53 @@ async def on_question(ctx: Context) -> None:
     if small_talk is not None:  # «привіт», «дякую»: not a question to search or hand over
         smalltalk.reply(ctx, small_talk)
         return
+    if ctx.services.librarians and await _offer_follow_up(ctx, question):
+        return
+    await answer(ctx, question)
+
+
+async def _offer_follow_up(ctx: Context, question: str) -> bool:
+    """With a question of theirs open or just answered, a typed message may be about it:
+    ask once instead of sending it to the search."""
+    since = ctx.now - FOLLOW_UP_WINDOW
+    ticket = await ctx.services.tickets.active_of_user(ctx.conn, ctx.user.id, since)
+    if ticket is None:
+        return False
+    ctx.goto(IS_FOLLOW_UP, ticket=ticket.id, text=question)
+    ctx.say(
+        texts.ASK_IS_FOLLOW_UP.format(number=ticket.id),
+        [
+            [Button(texts.BTN_FOLLOW_UP_YES, "kb:fu:y")],
+            [Button(texts.BTN_FOLLOW_UP_NO, "kb:fu:n")],
+        ],
+    )
+    return True
+
+
+async def on_is_follow_up(ctx: Context) -> None:
+    """Typed instead of pressed: «так» / «ні»; anything else is a new message."""
+    kind = smalltalk.kind_of(ctx.event.text or "")
+    if kind in ("yes", "no"):
+        await _follow_up_choice(ctx, follow_up=kind == "yes")
+        return
+    ctx.finish()
+    await answer(ctx, (ctx.event.text or "").strip())
+
+
+async def _follow_up_choice(ctx: Context, *, follow_up: bool) -> None:
+    if ctx.step != IS_FOLLOW_UP:
+        show_topics(ctx)  # a stale button
+        return
+    ticket_id, text = int(ctx.data.get("ticket", 0)), str(ctx.data.get("text", ""))
+    ctx.finish()
+    if follow_up:
+        await relay_follow_up(ctx, ticket_id, text)
+    else:
+        await answer(ctx, text)
+
+
+async def answer(ctx: Context, question: str) -> None:
+    """Search the knowledge base and answer, suggest or offer a librarian."""
     result = await ctx.services.kb.search(question)
     answer = result.candidates[0].article if result.decision == "answer" else None
     query_id = await ctx.services.kb_queries.add(
@@ -108,6 +160,8 @@ async def on_button(ctx: Context) -> None:
         await open_article(ctx, parts[2], parts[3] if len(parts) > 3 else None)
     elif action == "m" and len(parts) == 3:
         show_details(ctx, parts[2])
+    elif action == "fu" and len(parts) == 3:
+        await _follow_up_choice(ctx, follow_up=parts[2] == "y")
     elif action == "fb" and len(parts) == 4 and parts[2].isdigit():
         await on_feedback(ctx, int(parts[2]), helpful=parts[3] == "y")
     else:
@@ -191,5 +245,6 @@ def skipped_report(errors: Sequence[LoadError]) -> str:
 
 def register(router: Router) -> None:
     router.payloads["kb"] = on_button
+    router.steps[IS_FOLLOW_UP] = on_is_follow_up
     router.fallback = on_question
     router.staff_commands["reload_kb"] = on_reload

@@ -70,6 +70,18 @@ class TicketsRepo:
             row = await cur.fetchone()
         return _ticket(row) if row else None
 
+    async def active_of_user(
+        self, conn: Connection, user_id: int, answered_since: datetime
+    ) -> Ticket | None:
+        """The person's latest ticket still open, or answered since `answered_since`."""
+        async with conn.execute(
+            "SELECT * FROM tickets WHERE user_id = ? AND (status = 'open'"
+            " OR (status = 'answered' AND answered_at >= ?)) ORDER BY id DESC LIMIT 1",
+            (user_id, to_db(answered_since)),
+        ) as cur:
+            row = await cur.fetchone()
+        return _ticket(row) if row else None
+
     async def open_tickets(self, conn: Connection) -> list[Ticket]:
         """Tickets still waiting for a librarian's answer, oldest first."""
         async with conn.execute(

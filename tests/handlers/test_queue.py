@@ -282,3 +282,46 @@ async def test_queue_in_a_librarians_private_chat_lists_the_questions(chat: Chat
     assert "Як оформити субсидію?" in listing.text
     [reply] = await chat.say("/queue")  # a resident is no librarian
     assert reply.text == texts.UNKNOWN_COMMAND
+
+
+# --- A typed follow-up ------------------------------------------------------------------
+
+
+async def test_a_typed_message_after_a_librarians_answer_can_be_a_follow_up(chat: Chat) -> None:
+    [card] = staff(await ask_from_menu(chat, "Де записатися на курси комп'ютерної грамотності?"))
+    await chat.staff_say(
+        "У центральній бібліотеці, вул. Потьомкінська, 143а.", reply_to=card.message_id
+    )
+
+    [question] = await chat.say("а в який день туди приходити?")
+    assert question.text == texts.ASK_IS_FOLLOW_UP.format(number=1)
+    assert question.labels == [texts.BTN_FOLLOW_UP_YES, texts.BTN_FOLLOW_UP_NO]
+
+    sent = await chat.press(texts.BTN_FOLLOW_UP_YES)
+    [to_librarians] = staff(sent)
+    assert "а в який день туди приходити?" in to_librarians.text
+    assert to_librarians.text.startswith("↩️ **Уточнення до запитання №1**")
+    [accepted] = citizen(chat, sent)
+    assert accepted.text == texts.FOLLOW_UP_ACCEPTED
+
+
+async def test_no_means_a_new_question_for_the_reference(chat: Chat) -> None:
+    await ask_from_menu(chat, "Питання, на яке ще немає відповіді")
+
+    await chat.say("як передати показники лічильника води")
+    [article, feedback] = await chat.say("ні")  # typed rather than pressed
+
+    assert article.text.startswith("**Як передати показники лічильника води**")
+    assert feedback.text == texts.KB_FEEDBACK
+
+
+async def test_a_day_after_the_answer_a_message_is_a_new_question(
+    chat: Chat, clock: FakeClock
+) -> None:
+    [card] = staff(await ask_from_menu(chat, "Де записатися на курси?"))
+    await chat.staff_say("У центральній бібліотеці.", reply_to=card.message_id)
+    clock.advance(hours=25)
+
+    [article, _feedback] = await chat.say("як передати показники лічильника води")
+
+    assert article.text.startswith("**Як передати показники лічильника води**")
