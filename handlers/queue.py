@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from handlers import smalltalk, texts
 from handlers.context import Context, Job, Router, Scope
 from handlers.menu import HOME, show_menu, without_librarians
-from handlers.messages import Address, Button
+from handlers.messages import Address, Attachment, Button
 from knowledge_base.drafts import write_draft
 from storage.tickets import Ticket
 from storage.users import User
@@ -41,6 +41,13 @@ async def on_ask(ctx: Context) -> None:
 
 async def on_question(ctx: Context) -> None:
     text = (ctx.event.text or "").strip()
+    files = ctx.event.attachments
+    if files:
+        # A photo of a bill or a letter is often the question itself: it goes with the card.
+        found = (await ctx.services.kb.search(text)).candidates[:3] if text else []
+        question = _with_files(text, files)
+        await open_ticket(ctx, question, "menu", [c.article.id for c in found], None, files)
+        return
     if not text:
         ctx.say(texts.ASK_TEXT_ONLY, [[CANCEL]])
         return
@@ -66,8 +73,24 @@ async def hand_over_query(ctx: Context, query_id: int) -> None:
     await open_ticket(ctx, query.question, source, candidates, query_id)
 
 
+def _stored(file: Attachment) -> dict[str, str | None]:
+    return {"kind": file.kind, "file_id": file.file_id, "file_name": file.file_name}
+
+
+def _with_files(text: str, files: tuple[Attachment, ...]) -> str:
+    """The question as the card and /queue show it, its files listed under it."""
+    names = ", ".join(f.file_name or texts.FILE_KINDS.get(f.kind, f.kind) for f in files)
+    listed = texts.CARD_FILES.format(files=names)
+    return f"{text}\n{listed}" if text else listed
+
+
 async def open_ticket(
-    ctx: Context, question: str, source: str, candidates: list[str], query_id: int | None
+    ctx: Context,
+    question: str,
+    source: str,
+    candidates: list[str],
+    query_id: int | None,
+    files: tuple[Attachment, ...] = (),
 ) -> None:
     ticket = await ctx.services.tickets.open(
         ctx.conn,
@@ -77,8 +100,14 @@ async def open_ticket(
         candidates=candidates,
         query_id=query_id,
         now=ctx.now,
+        attachments=[_stored(f) for f in files],
     )
-    ctx.to_staff(card_text(ctx, ticket, ctx.user), card_buttons(ticket), ref=ticket_ref(ticket.id))
+    ctx.to_staff(
+        card_text(ctx, ticket, ctx.user),
+        card_buttons(ticket),
+        attachments=files,
+        ref=ticket_ref(ticket.id),
+    )
     hours = ctx.services.hours
     if hours.is_open(ctx.now):
         accepted = texts.ASK_ACCEPTED_OPEN.format(number=ticket.id)
@@ -209,9 +238,7 @@ async def on_staff_reply(ctx: Context) -> None:
     if not text and not event.attachments:
         return
     librarian = event.display_name or "бібліотекар"
-    attachments = [
-        {"kind": a.kind, "file_id": a.file_id, "file_name": a.file_name} for a in event.attachments
-    ]
+    attachments = [_stored(a) for a in event.attachments]
     await tickets.add_message(
         ctx.conn, ticket.id, "librarian", librarian, text, attachments, ctx.now
     )

@@ -225,6 +225,8 @@ CARD = (
     "{status}"
 )
 CARD_CANDIDATES = "Бот розглядав статті:\n{items}\n\n"
+CARD_FILES = "📎 Файли (надіслано разом із карткою): {files}"
+FILE_KINDS = {"photo": "фото", "document": "документ", "video": "відео", "audio": "аудіо"}
 CARD_STATUS_WAITING = "⏳ Чекає на бібліотекаря"
 CARD_STATUS_TAKEN = "✋ Взяв(ла): {name}"
 CARD_STATUS_ANSWERED = "✅ Відповідь надіслано: {name}, {when}"

@@ -53,6 +53,7 @@ class TicketsRepo:
         candidates: list[str],
         query_id: int | None,
         now: datetime,
+        attachments: list[dict[str, str | None]] | None = None,
     ) -> Ticket:
         cur = await conn.execute(
             "INSERT INTO tickets (user_id, question, source, query_id, candidates, created_at)"
@@ -60,7 +61,9 @@ class TicketsRepo:
             (user_id, question, source, query_id, json.dumps(candidates), to_db(now)),
         )
         assert cur.lastrowid is not None
-        await self.add_message(conn, cur.lastrowid, "citizen", None, question, [], now)
+        await self.add_message(
+            conn, cur.lastrowid, "citizen", None, question, attachments or [], now
+        )
         ticket = await self.get(conn, cur.lastrowid)
         assert ticket is not None
         return ticket

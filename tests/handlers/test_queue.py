@@ -325,3 +325,21 @@ async def test_a_day_after_the_answer_a_message_is_a_new_question(
     [article, _feedback] = await chat.say("як передати показники лічильника води")
 
     assert article.text.startswith("**Як передати показники лічильника води**")
+
+
+async def test_a_photo_sent_with_a_question_reaches_the_card_with_its_caption(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.press("Запитати бібліотекаря")
+    bill = Attachment("photo", "photo-file-1")
+    letter = Attachment("document", "doc-file-2", file_name="лист.pdf")
+
+    sent = await chat.send(text="Що означає цей рядок у рахунку?", attachments=(bill, letter))
+
+    [card] = staff(sent)
+    assert "Що означає цей рядок у рахунку?" in card.text
+    assert texts.CARD_FILES.format(files="фото, лист.pdf") in card.text
+    assert card.reply.attachments == (bill, letter)  # the files go with the card
+    [accepted] = citizen(chat, sent)
+    assert "№1" in accepted.text
+    [listing] = await chat.staff_say("/queue")
+    assert "Що означає цей рядок" in listing.text
