@@ -31,6 +31,7 @@ from aiogram.types import (
     KeyboardButton,
     Message,
     ReplyKeyboardMarkup,
+    ReplyParameters,
     Update,
 )
 from aiohttp import web
@@ -320,17 +321,24 @@ class TelegramSender:
                 ),
             )
             first_id = first_id or sent.message_id
+        # Files go as replies to the text they came with (a card, an answer), so nobody has
+        # to guess which question a photo belongs to.
+        to = None
+        if first_id is not None:
+            to = ReplyParameters(message_id=first_id, allow_sending_without_reply=True)
         for attachment in reply.attachments:
             if attachment.file_id.startswith(("http://", "https://")):
                 # A file from another messenger (Viber gives links): Telegram takes only
                 # some kinds of file by URL, so pass the link on instead.
                 name = attachment.file_name or attachment.kind
                 link = f'📎 <a href="{html.escape(attachment.file_id)}">{html.escape(name)}</a>'
-                sent = await self.bot.send_message(chat_id, link)
+                sent = await self.bot.send_message(chat_id, link, reply_parameters=to)
             elif attachment.kind == "photo":
-                sent = await self.bot.send_photo(chat_id, attachment.file_id)
+                sent = await self.bot.send_photo(chat_id, attachment.file_id, reply_parameters=to)
             else:
-                sent = await self.bot.send_document(chat_id, attachment.file_id)
+                sent = await self.bot.send_document(
+                    chat_id, attachment.file_id, reply_parameters=to
+                )
             first_id = first_id or sent.message_id
         return str(first_id) if first_id is not None else None
 

@@ -398,3 +398,21 @@ async def test_chatid_in_a_group_tells_its_id_for_staff_chat_id(
         tg.send_text("/start")
         await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
         assert [c for c in tg.calls if c.method == "sendMessage" and c.chat_id == group] == [reply]
+
+
+async def test_a_photo_with_a_question_reaches_the_staff_chat_as_a_reply_to_its_card(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    async with running(settings_for(tg, tmp_path), tg):
+        tg.send_text("/start")
+        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        tg.press_button("ask", message_id=greeting.result["message_id"])
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+
+        tg.send_photo(caption="Що означає цей рядок у рахунку?")
+
+        card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, "❓ Запитання №1"))
+        assert "Що означає цей рядок у рахунку?" in shown(card)
+        assert "📎 Файли" in shown(card)
+        photo = await tg.wait_for("sendPhoto", lambda c: c.chat_id == STAFF_CHAT_ID)
+        assert photo.result["reply_to_message"]["message_id"] == card.result["message_id"]
