@@ -407,7 +407,8 @@ async def _take_files(ctx: Context, appeal: Appeal, step: Step) -> None:
         if len(files) >= MAX_FILES:
             await _ask(ctx, appeal, step, texts.APPEAL_ERR_FILE_COUNT)
             return
-        files.append(StoredFile(item.kind, item.file_id, item.file_name, item.size))
+        caption = (ctx.event.text or "").strip() or None  # a photo's words are kept with it
+        files.append(StoredFile(item.kind, item.file_id, item.file_name, item.size, caption))
     await REPO.update(ctx.conn, appeal.id, ctx.now, attachments=tuple(files))
     await _ask(ctx, appeal, step, texts.APPEAL_FILE_ADDED.format(count=len(files)))
 

@@ -8,7 +8,7 @@ number, a reason, the answer) is a reply to a bot prompt carrying `ref="apin:ID:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -78,6 +78,21 @@ def topic_label(topic: str | None) -> str:
 def librarian(ctx: Context) -> str:
     """Who made a change: the name the messenger shows and the librarian's id there."""
     return f"{ctx.event.display_name or 'бібліотекар'} ({ctx.event.channel}:{ctx.event.user_id})"
+
+
+def files_listed(files: Sequence[StoredFile]) -> str:
+    """«2: фото («тріщина в стіні»), лист.pdf» — what came with the appeal, as sent."""
+    if not files:
+        return texts.APPEAL_FILES_NONE
+    items = []
+    for file in files:
+        name = file.file_name or texts.FILE_KINDS.get(file.kind, file.kind)
+        items.append(
+            texts.APPEAL_FILE_WITH_CAPTION.format(name=name, caption=file.caption)
+            if file.caption
+            else name
+        )
+    return f"{len(files)}: " + ", ".join(items)
 
 
 def as_attachments(files: Iterable[StoredFile]) -> tuple[Attachment, ...]:
@@ -166,7 +181,7 @@ def card_text(appeal: Appeal, tz: ZoneInfo, *, title: str, reveal: bool = False)
         origin=origin,
         repeat=repeat,
         body=appeal.body or "",
-        attachments=len(appeal.attachments) or texts.APPEAL_FILES_NONE,
+        attachments=files_listed(appeal.attachments),
         status=status_label(appeal.status),
     )
     extra = []

@@ -424,6 +424,7 @@ APPEAL_DISCLOSURE_NO = "🔒 не розголошувати — їх бачат
 APPEAL_YES = "так"
 APPEAL_NO = "ні"
 APPEAL_FILES_NONE = "немає"
+APPEAL_FILE_WITH_CAPTION = "{name} («{caption}»)"
 APPEAL_FILES_COUNT = "{count} шт."
 BTN_APPEAL_SEND = "📨 Надіслати"
 BTN_APPEAL_EDIT = "✏️ Змінити"

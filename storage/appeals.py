@@ -50,6 +50,7 @@ class StoredFile:
     file_id: str
     file_name: str | None = None
     size: int | None = None
+    caption: str | None = None  # what the resident wrote with it
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,13 @@ def format_number(year: int, seq: int) -> str:
 def files_to_db(files: tuple[StoredFile, ...]) -> str:
     return json.dumps(
         [
-            {"kind": f.kind, "file_id": f.file_id, "file_name": f.file_name, "size": f.size}
+            {
+                "kind": f.kind,
+                "file_id": f.file_id,
+                "file_name": f.file_name,
+                "size": f.size,
+                "caption": f.caption,
+            }
             for f in files
         ],
         ensure_ascii=False,

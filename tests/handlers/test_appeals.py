@@ -529,3 +529,20 @@ async def test_a_full_appeal_at_debug_level_logs_no_personal_data_nor_texts(
         assert private not in written
     assert BODY[:40] not in written
     assert "комуналку" not in written
+
+
+async def test_a_photos_caption_reaches_the_card_with_the_photo(chat: Chat) -> None:
+    await _at_body(chat)
+    await chat.say(BODY)
+    crack = Attachment("photo", "p1", size=1000)
+    await chat.send(text="тріщина в стіні під'їзду", attachments=(crack,))
+    await chat.send(attachments=(Attachment("document", "d1", "акт.pdf", size=1000),))
+    await chat.press(texts.BTN_ATTACH_DONE)
+    await chat.press(texts.BTN_CONFIDENTIAL_NO)
+    await chat.press(texts.BTN_PRIORITY_NONE)
+
+    sent = await chat.press(texts.BTN_APPEAL_SEND)
+
+    [card] = to_staff(sent)
+    assert "Додатки: 2: фото («тріщина в стіні під'їзду»), акт.pdf" in card.text
+    assert [a.file_id for a in card.reply.attachments] == ["p1", "d1"]
