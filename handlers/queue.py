@@ -142,26 +142,33 @@ async def on_ticket_button(ctx: Context) -> None:
 
 async def on_follow_up(ctx: Context) -> None:
     text = (ctx.event.text or "").strip()
-    if not text:
+    files = ctx.event.attachments
+    if not text and not files:
         ctx.say(texts.ASK_TEXT_ONLY, [[CANCEL]])
         return
-    await relay_follow_up(ctx, int(ctx.data.get("ticket", 0)), text)
+    await relay_follow_up(ctx, int(ctx.data.get("ticket", 0)), text, files)
 
 
-async def relay_follow_up(ctx: Context, ticket_id: int, text: str) -> None:
-    """The resident's follow-up goes to the librarians under the ticket's number."""
+async def relay_follow_up(
+    ctx: Context, ticket_id: int, text: str, files: tuple[Attachment, ...] = ()
+) -> None:
+    """The resident's follow-up (with any files) goes to the librarians under the ticket's
+    number."""
     ticket = await ctx.services.tickets.get(ctx.conn, ticket_id)
     if ticket is None or ticket.user_id != ctx.user.id:
         show_menu(ctx, texts.ASK_GONE)
         return
     tickets = ctx.services.tickets
+    stored = [_stored(f) for f in files]
     await tickets.add_message(
-        ctx.conn, ticket.id, "citizen", ctx.user.display_name, text, [], ctx.now
+        ctx.conn, ticket.id, "citizen", ctx.user.display_name, text, stored, ctx.now
     )
     await tickets.reopen(ctx.conn, ticket.id)
+    shown = _with_files(text, files) if files else text
     ctx.to_staff(
-        texts.FOLLOW_UP_TO_STAFF.format(number=ticket.id, name=_name(ctx.user), text=text),
+        texts.FOLLOW_UP_TO_STAFF.format(number=ticket.id, name=_name(ctx.user), text=shown),
         card_buttons(ticket),
+        attachments=files,
         ref=f"{ticket_ref(ticket.id)}:follow-up",
     )
     show_menu(ctx, texts.FOLLOW_UP_ACCEPTED)

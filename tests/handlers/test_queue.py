@@ -343,3 +343,18 @@ async def test_a_photo_sent_with_a_question_reaches_the_card_with_its_caption(ch
     assert "№1" in accepted.text
     [listing] = await chat.staff_say("/queue")
     assert "Що означає цей рядок" in listing.text
+
+
+async def test_a_photo_sent_as_a_follow_up_reaches_the_librarians(chat: Chat) -> None:
+    [card] = staff(await ask_from_menu(chat, "Як заповнити цю заяву?"))
+    await chat.staff_say("Надішліть, будь ласка, фото заяви.", reply_to=card.message_id)
+    await chat.press("Уточнити")
+    form = Attachment("photo", "AgACform")
+
+    sent = await chat.send(text="Ось вона", attachments=(form,))
+
+    [follow_up] = staff(sent)
+    assert follow_up.text.startswith("↩️ **Уточнення до запитання №1**")
+    assert "Ось вона" in follow_up.text and texts.CARD_FILES.format(files="фото") in follow_up.text
+    assert follow_up.reply.attachments == (form,)
+    assert citizen(chat, sent)[0].text == texts.FOLLOW_UP_ACCEPTED
