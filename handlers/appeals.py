@@ -371,6 +371,11 @@ async def on_input(ctx: Context) -> None:
     if step is None:
         _edit_menu(ctx, appeal, texts.APPEAL_ERR_CHOOSE)
         return
+    if ctx.event.contact is not None and not step.request_contact:
+        # The share-phone button can outlive its question on the screen: a press later is
+        # no wrong answer to this question.
+        await _ask(ctx, appeal, step, texts.APPEAL_PHONE_ALREADY.format(prompt=step.prompt))
+        return
     if step.files:
         await _take_files(ctx, appeal, step)
         return

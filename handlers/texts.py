@@ -393,6 +393,7 @@ APPEAL_ERR_BODY_LONG = (
     "Подробиці можна додати фото чи документом на наступному кроці."
 )
 APPEAL_ERR_TEXT_ONLY = "Напишіть, будь ласка, відповідь текстом."
+APPEAL_PHONE_ALREADY = "Номер телефону вже збережено, дякую.\n\n{prompt}"
 APPEAL_ERR_CHOOSE = "Оберіть, будь ласка, одну з кнопок нижче."
 APPEAL_ERR_FILE_KIND = "Можна додати лише фото або документ (наприклад, PDF чи Word)."
 APPEAL_ERR_FILE_SIZE = (

@@ -152,6 +152,20 @@ async def test_shared_own_contact_is_normalised(chat: Chat) -> None:
     assert email_prompt.text == texts.APPEAL_ASK_EMAIL
 
 
+async def test_the_share_phone_button_pressed_after_a_typed_phone_is_not_a_wrong_answer(
+    chat: Chat,
+) -> None:
+    await start_with_consent(chat)
+    for answer in ("Шевченко", "Олена", "Петрівна", ADDRESS):
+        await chat.say(answer)
+    [email_prompt] = await chat.say("067 123 45 67")  # typed; the button may stay on screen
+
+    [reply] = await chat.send(contact=Contact("380671234567", is_own=True))
+
+    assert reply.text == texts.APPEAL_PHONE_ALREADY.format(prompt=email_prompt.text)
+    assert texts.BTN_SKIP in reply.labels  # still at the e-mail question
+
+
 # --- Validation, with the exact words a person sees ----------------------------------
 
 
