@@ -205,14 +205,21 @@ class TelegramChannel:
 
     async def on_callback(self, callback: CallbackQuery, event_update: Update) -> None:
         # Answer at once: Telegram shows a spinner on the button until we do.
-        await callback.answer()
         message = callback.message
         if message is None or callback.data is None:
+            await callback.answer()
             return
         in_staff_chat = message.chat.id == self.staff_chat_id
         if message.chat.type != ChatType.PRIVATE and not in_staff_chat:
+            await callback.answer()
             return
         user = callback.from_user
+        is_staff = in_staff_chat and await self.is_staff(user.id)
+        if in_staff_chat and not is_staff:
+            # Only the one who pressed sees this; the core ignores (and logs) the press.
+            await callback.answer(texts.STAFF_ONLY_BUTTONS, show_alert=True)
+        else:
+            await callback.answer()
         event = Event(
             channel=CHANNEL,
             user_id=str(user.id),
@@ -222,7 +229,7 @@ class TelegramChannel:
             update_key=str(event_update.update_id),
             message_id=str(message.message_id),
             from_staff_chat=in_staff_chat,
-            is_staff=in_staff_chat and await self.is_staff(user.id),
+            is_staff=is_staff,
         )
         await self.handle(event)
 

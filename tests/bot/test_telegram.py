@@ -318,6 +318,10 @@ async def test_the_librarian_loop_on_telegram_only_members_act(
             first_name="Чужий",
             chat_id=STAFF_CHAT_ID,
         )
+        hint = await tg.wait_for(
+            "answerCallbackQuery", lambda c: c.params.get("text") == texts.STAFF_ONLY_BUTTONS
+        )
+        assert hint.ok  # told, not silently ignored
         tg.press_button(
             "tk:take:1",
             message_id=card_id,
