@@ -371,6 +371,10 @@ async def on_input(ctx: Context) -> None:
     if step is None:
         _edit_menu(ctx, appeal, texts.APPEAL_ERR_CHOOSE)
         return
+    if not ctx.event.from_staff_chat and smalltalk.wants_out(ctx.event.text):
+        # «меню» or «стоп» is no answer to any question: offer the way out, the draft kept.
+        ctx.say(texts.APPEAL_LEAVE_OFFER, [[HOME], [Button(texts.BTN_APPEAL_STAY, "ap:stay")]])
+        return
     if ctx.event.contact is not None and not step.request_contact:
         # The share-phone button can outlive its question on the screen: a press later is
         # no wrong answer to this question.
@@ -381,10 +385,6 @@ async def on_input(ctx: Context) -> None:
         return
     if step.take is None:
         await _ask(ctx, appeal, step, texts.APPEAL_ERR_CHOOSE)
-        return
-    if not ctx.event.from_staff_chat and smalltalk.wants_out(ctx.event.text):
-        # «меню» or «стоп» is not a surname: offer the way out, the draft kept.
-        ctx.say(texts.APPEAL_LEAVE_OFFER, [[HOME], [Button(texts.BTN_APPEAL_STAY, "ap:stay")]])
         return
     try:
         value = step.take(ctx.event)
