@@ -77,6 +77,14 @@ def to_chat(chat_id: int, starting: str = "") -> Callable[[ApiCall], bool]:
     return match
 
 
+async def open_ask_librarian(tg: FakeTelegramServer) -> None:
+    """The resident opens the bot and presses «Запитати бібліотекаря»."""
+    tg.send_text("/start")
+    greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+    tg.press_button("ask", message_id=greeting.result["message_id"])
+    await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+
+
 def labels(call: ApiCall) -> list[str]:
     markup = call.params["reply_markup"]
     return [button["text"] for row in markup["inline_keyboard"] for button in row]
@@ -122,10 +130,7 @@ async def test_citizen_text_with_markup_characters_is_escaped(
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
     async with running(settings_for(tg, tmp_path), tg):
-        tg.send_text("/start")
-        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
-        tg.press_button("ask", message_id=greeting.result["message_id"])
-        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+        await open_ask_librarian(tg)
         tg.send_text("Чи <b>правда</b>, що 2 < 3 & 4 > 1?")
         card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID))
         # The fake refuses malformed HTML, so arriving at all proves escaping; the text
@@ -138,10 +143,7 @@ async def test_an_update_sent_while_the_bot_was_down_is_handled_after_restart(
 ) -> None:
     settings = settings_for(tg, tmp_path)
     async with running(settings, tg):
-        tg.send_text("/start")
-        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
-        tg.press_button("ask", message_id=greeting.result["message_id"])
-        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+        await open_ask_librarian(tg)
 
     tg.send_text("Коли відкриється філія на Соляних?")  # nobody is polling now
     async with running(settings, tg):
@@ -300,10 +302,7 @@ async def test_the_librarian_loop_on_telegram_only_members_act(
     tg.set_chat_member(STAFF_CHAT_ID, OUTSIDER, "left")
     in_staff_chat = {"chat_id": STAFF_CHAT_ID, "chat_type": "supergroup"}
     async with running(settings_for(tg, tmp_path), tg):
-        tg.send_text("/start")
-        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
-        tg.press_button("ask", message_id=greeting.result["message_id"])
-        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+        await open_ask_librarian(tg)
         tg.send_text("Де подивитися розклад курсів?")
         card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, "❓ Запитання №1"))
         card_id = card.result["message_id"]
@@ -408,10 +407,7 @@ async def test_a_photo_with_a_question_reaches_the_staff_chat_as_a_reply_to_its_
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
     async with running(settings_for(tg, tmp_path), tg):
-        tg.send_text("/start")
-        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
-        tg.press_button("ask", message_id=greeting.result["message_id"])
-        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+        await open_ask_librarian(tg)
 
         tg.send_photo(caption="Що означає цей рядок у рахунку?")
 
