@@ -9,8 +9,9 @@ import sys
 
 from pydantic import ValidationError
 
-from bot import export, logs
+from bot import logs
 from bot.settings import Settings, describe_errors
+from handlers.reports import appeals_export as export
 
 NO_CHANNEL_HINT = (
     "Neither Telegram nor Viber is configured, so the bot starts in the console.\n"

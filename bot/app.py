@@ -17,9 +17,10 @@ from bot.delivery import Delivery, Sender
 from bot.scheduler import start_scheduler
 from bot.settings import Settings
 from handlers.context import Job, Scope, Services
-from handlers.core import Core, build_router
+from handlers.core import Core
+from handlers.features import build_routes
 from handlers.messages import Address
-from handlers.reference import skipped_report
+from handlers.reference.staff import skipped_report
 from knowledge_base.holder import KnowledgeBaseHolder
 from storage.db import Database
 from storage.outbox import OutboxItem
@@ -71,7 +72,7 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
         )
         senders: dict[str, Sender] = {}
         delivery = Delivery(db, senders, utc_now)
-        core = Core(db, services, build_router(), on_queued=delivery.wake)
+        core = Core(db, services, build_routes(), on_queued=delivery.wake)
 
         async def report_failure(item: OutboxItem, error: str) -> None:
             await core.report_failure(item.ref, error)

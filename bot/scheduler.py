@@ -16,7 +16,7 @@ from handlers.core import Core
 
 def start_scheduler(core: Core, timezone: ZoneInfo) -> AsyncIOScheduler:
     scheduler = AsyncIOScheduler(timezone=timezone)
-    for job in core.router.jobs:
+    for job in core.routes.features.jobs:
         scheduler.add_job(
             core.run_job,
             CronTrigger(timezone=timezone, **job.cron),

@@ -1,4 +1,4 @@
-"""What a handler gets (Context) and how handlers are found (Router)."""
+"""What a handler gets: the event and its user (Context), the services, a transaction."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from handlers.hours import WorkingHours
 from handlers.messages import STAFF_CHAT, Address, Attachment, Button, Event, Reply
 from knowledge_base.holder import KnowledgeBaseHolder
+from storage.appeals import AppealsRepo
 from storage.db import Connection
 from storage.dialogs import DialogsRepo
 from storage.inbox import InboxRepo
@@ -42,6 +43,7 @@ class Services:
     outbox: OutboxRepo = field(default_factory=OutboxRepo)
     kb_queries: KbQueriesRepo = field(default_factory=KbQueriesRepo)
     tickets: TicketsRepo = field(default_factory=TicketsRepo)
+    appeals: AppealsRepo = field(default_factory=AppealsRepo)
 
 
 @dataclass(frozen=True)
@@ -154,10 +156,6 @@ class Context(Scope):
         self.data = {}
 
 
-Handler = Callable[[Context], Awaitable[None]]
-FailureHandler = Callable[[Scope, str, str], Awaitable[None]]  # scope, ref, error
-
-
 @dataclass(frozen=True)
 class Job:
     """A scheduled task: `run` gets a Scope; `cron` holds APScheduler cron fields, in the
@@ -169,33 +167,3 @@ class Job:
     name: str
     run: Callable[[Scope], Awaitable[None]]
     cron: dict[str, str | int]
-
-
-@dataclass
-class Router:
-    """Tables from what came in to the handler that takes it.
-
-    - `commands`: `/name` from citizens; `staff_commands`: `/name` in the staff chat.
-    - `payloads`: a pressed button's payload, by its prefix before the first `:`;
-      `staff_payloads`: the same for buttons pressed in the staff chat (by staff only).
-    - `steps`: the dialog step a citizen is in → the handler of their next message.
-    - `staff_replies`: a librarian's reply to one of the bot's staff-chat messages, by the
-      prefix of that message's `ref` (set on the Reply; e.g. `ticket:12` → `ticket`).
-    - `fallback`: free text outside any dialog.
-    - `jobs`: what the scheduler runs.
-    - `failures`: a message that could not be delivered for good, by the prefix of its ref.
-    """
-
-    commands: dict[str, Handler] = field(default_factory=dict)
-    staff_commands: dict[str, Handler] = field(default_factory=dict)
-    payloads: dict[str, Handler] = field(default_factory=dict)
-    staff_payloads: dict[str, Handler] = field(default_factory=dict)
-    steps: dict[str, Handler] = field(default_factory=dict)
-    staff_replies: dict[str, Handler] = field(default_factory=dict)
-    fallback: Handler | None = None
-    jobs: list[Job] = field(default_factory=list)
-    failures: dict[str, FailureHandler] = field(default_factory=dict)
-
-    def step_handler(self, step: str) -> Handler | None:
-        """Steps are named `feature.step`; a feature may register just `feature.*`."""
-        return self.steps.get(step) or self.steps.get(step.split(".", 1)[0] + ".*")

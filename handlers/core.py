@@ -8,9 +8,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import replace
 
-from handlers import appeals, appeals_staff, menu, queue, reference, smalltalk, texts
-from handlers.context import Context, Job, Outgoing, Router, Scope, Services
+from handlers import menu, payloads, texts
+from handlers.context import Context, Job, Outgoing, Scope, Services
+from handlers.menu import smalltalk
 from handlers.messages import STAFF, Address, Event, Reply, opaque_user
+from handlers.routing import Routes
 from storage.db import Connection, Database
 
 log = logging.getLogger(__name__)
@@ -20,16 +22,6 @@ MAX_TEXT_LENGTH = 4096
 MAX_LABEL_LENGTH = 64
 
 
-def build_router() -> Router:
-    router = Router()
-    menu.register(router)
-    reference.register(router)
-    queue.register(router)
-    appeals.register(router)
-    appeals_staff.register(router)
-    return router
-
-
 class Core:
     """Channel-neutral entry point: channels call `handle` and deliver the outbox."""
 
@@ -37,13 +29,13 @@ class Core:
         self,
         db: Database,
         services: Services,
-        router: Router,
+        routes: Routes,
         *,
         on_queued: Callable[[], None] = lambda: None,
     ) -> None:
         self.db = db
         self.services = services
-        self.router = router
+        self.routes = routes
         self.on_queued = on_queued
         self._in_flight: set[asyncio.Task[list[Outgoing]]] = set()
 
@@ -127,7 +119,7 @@ class Core:
 
     async def report_failure(self, ref: str | None, error: str) -> None:
         """A message could not be delivered for good: let its feature react."""
-        handler = self.router.failures.get(ref.split(":", 1)[0]) if ref else None
+        handler = self.routes.features.failures.get(ref.split(":", 1)[0]) if ref else None
         if handler is None or ref is None:
             return
         await self.run_job(Job(f"failure:{ref}", lambda scope: handler(scope, ref, error), {}))
@@ -149,25 +141,27 @@ class Core:
         return event
 
     async def _route(self, ctx: Context) -> None:
-        event, router = ctx.event, self.router
+        event, table = ctx.event, self.routes.features
         if event.from_staff_chat:
             await self._route_staff(ctx)
             return
         if event.command:
-            command = router.commands.get(event.command)
+            command = table.commands.get(event.command)
             if command is None:
                 menu.show_menu(ctx, texts.UNKNOWN_COMMAND)
                 return
-            await command(ctx)
+            await command.handler(ctx)
             return
         if event.payload is not None:
-            handler = router.payloads.get(event.payload.split(":", 1)[0])
+            payload = payloads.parse(event.payload)
+            handler = table.buttons.get(type(payload)) if payload is not None else None
             if handler is None:
+                # An old, malformed or forged button: one clear answer, the menu.
                 menu.show_menu(ctx, texts.UNKNOWN_BUTTON)
                 return
-            await handler(ctx)
+            await handler(ctx, payload)
             return
-        step_handler = router.step_handler(ctx.step) if ctx.step else None
+        step_handler = self.routes.step_handler(ctx.step) if ctx.step else None
         if step_handler is not None:
             # A dialog step decides itself what it accepts (text, contact, files, …).
             await step_handler(ctx)
@@ -191,38 +185,42 @@ class Core:
             label = texts.UNSUPPORTED_KINDS.get(kind, texts.UNSUPPORTED_OTHER)
             ctx.say(texts.UNSUPPORTED.format(kind=label), [[menu.HOME]])
             return
-        if event.text and router.fallback is not None:
-            await router.fallback(ctx)
-            return
+        if event.text:
+            for fallback in self.routes.fallbacks:
+                if await fallback(ctx):
+                    return
         menu.show_menu(ctx)
 
     async def _route_staff(self, ctx: Context) -> None:
-        event, router = ctx.event, self.router
+        event, table = ctx.event, self.routes.features
         if not event.is_staff:
             log.warning("staff-chat event from a non-member ignored: user=%s", _opaque(event))
             return
         if event.command:
-            command = router.staff_commands.get(event.command)
+            command = table.staff_commands.get(event.command)
             if command is None:
                 ctx.to_staff(texts.STAFF_UNKNOWN_COMMAND)
                 return
-            await command(ctx)
+            await command.handler(ctx)
             return
         if event.payload is not None:
-            handler = router.staff_payloads.get(event.payload.split(":", 1)[0])
+            payload = payloads.parse(event.payload)
+            handler = table.staff_buttons.get(type(payload)) if payload is not None else None
             if handler is not None:
-                await handler(ctx)
+                await handler(ctx, payload)
+            else:
+                log.warning("staff button not understood: dropped")
             return
         if event.reply_to:
             ref = await self.services.outbox.find_ref(
                 ctx.conn, event.channel, event.chat_id, event.reply_to
             )
-            handler = router.staff_replies.get(ref.split(":", 1)[0]) if ref else None
-            if handler is not None:
+            on_reply = table.staff_replies.get(ref.split(":", 1)[0]) if ref else None
+            if on_reply is not None:
                 ctx.reply_ref = ref
-                await handler(ctx)
+                await on_reply(ctx)
                 return
-        step_handler = router.step_handler(ctx.step) if ctx.step else None
+        step_handler = self.routes.step_handler(ctx.step) if ctx.step else None
         if step_handler is not None:
             await step_handler(ctx)
             return

@@ -21,6 +21,7 @@ class Attachment:
     file_id: str  # the messenger's own id: we never store the file itself
     file_name: str | None = None
     size: int | None = None
+    caption: str | None = None  # the words sent with the file
 
 
 @dataclass(frozen=True)

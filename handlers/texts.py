@@ -688,3 +688,28 @@ INTERNAL_ERROR = (
 )
 
 CONTACT_KEYBOARD_HINT = "Або натисніть кнопку внизу екрана, щоб надіслати свій номер."
+
+# --- Moved out of code (house refactor) -------------------------------------------------
+
+LIBRARIAN_UNNAMED = "бібліотекар"
+RESIDENT_UNNAMED = "мешканець"
+APPEAL_ACTOR_CITIZEN = "заявник"
+APPEAL_COUNCIL_NOTE = "№ {council_number} від {council_date}"
+APPEAL_SHORT_NOTE = "строк 15 днів, до {due}"
+APPEAL_RESUBMITTED_NOTE = "після доопрацювання"
+
+# The messenger's command menus: residents', then librarians' (in the staff chat).
+CMD_START = "Почати й показати меню"
+CMD_MENU = "Головне меню"
+CMD_MY = "Мої звернення"
+CMD_HELP = "Як користуватися"
+CMD_CANCEL = "Скасувати й повернутися до меню"
+CMD_STAFF_QUEUE = "Відкриті запитання"
+CMD_STAFF_APPEALS = "Звернення до міського голови"
+CMD_STAFF_APPEAL = "Звернення за номером, з історією"
+CMD_STAFF_ASSIST = "Подати звернення за відвідувача"
+CMD_STAFF_RELOAD_KB = "Перечитати базу знань"
+CMD_STAFF_HELP = "Команди бібліотекарів"
+AGE_MINUTES = "{minutes} хв"
+AGE_HOURS = "{hours} год {minutes} хв"
+AGE_DAYS = "{days} дн {hours} год"

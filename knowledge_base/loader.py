@@ -18,6 +18,8 @@ import yaml
 
 from knowledge_base.model import Article, Link, LoadError
 
+# An article's id travels in button data (64 bytes on Telegram, with a question's id).
+MAX_ID_LENGTH = 40
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 FENCE = "---"
 REQUIRED = ("id", "title", "category")
@@ -92,6 +94,9 @@ def parse_article(path: Path) -> tuple[Article, list[LoadError]]:
     article_id = str(data["id"]).strip()
     if not ID_PATTERN.match(article_id):
         reason = f"неправильний id «{article_id}»: лише малі латинські літери, цифри та «-»"
+        raise _Invalid(line_of("id"), reason)
+    if len(article_id) > MAX_ID_LENGTH:
+        reason = f"задовгий id «{article_id}»: не більше {MAX_ID_LENGTH} знаків"
         raise _Invalid(line_of("id"), reason)
     if "<!--" in STAFF_NOTE.sub("", body):
         raise _Invalid(body_line, "коментар «<!--» не закрито знаком «-->»")

@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 from bot.delivery import Delivery
 from handlers import texts
 from handlers.context import Services
-from handlers.core import Core, build_router
+from handlers.core import Core
+from handlers.features import build_routes
 from handlers.hours import WorkingHours
 from handlers.messages import Address, Button, Event, Reply
 from knowledge_base.holder import KnowledgeBaseHolder
@@ -183,7 +184,7 @@ def make_core(
         staff=Address(TEST_CHANNEL, STAFF_CHAT) if librarians else None,
         librarians=librarians,
     )
-    core = Core(db, services, build_router(), on_queued=delivery.wake)
+    core = Core(db, services, build_routes(), on_queued=delivery.wake)
 
     async def report_failure(item: OutboxItem, error: str) -> None:
         await core.report_failure(item.ref, error)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
-from bot import export
 from bot.__main__ import parser
+from handlers.reports import appeals_export as export
 from storage.db import Database
 from tests.handlers.test_appeals import submit, to_staff
 from tests.harness import KYIV, Chat

@@ -9,7 +9,7 @@ import pytest
 
 from bot import logs
 from handlers import texts
-from handlers.appeals_staff import DRAFTS_JOB
+from handlers.appeals.staff import DRAFTS_JOB
 from handlers.messages import Attachment, Contact
 from storage.appeals import AppealsRepo
 from storage.db import Database

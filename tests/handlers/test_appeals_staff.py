@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from handlers import texts
-from handlers.appeals_staff import DEADLINES_JOB, due_date, parse_council
+from handlers.appeals.rules import due_date
+from handlers.appeals.staff import DEADLINES_JOB
+from handlers.appeals.workflow import parse_council
 from handlers.messages import Attachment, Event
 from storage.db import Database
 from tests.handlers.test_appeals import BODY, fill_to_review, submit, to_chat, to_staff

@@ -176,7 +176,7 @@ async def test_unanswered_ticket_is_reposted_and_the_citizen_told_once(
     chat: Chat, clock: FakeClock
 ) -> None:
     await ask_from_menu(chat, "Де знайти рішення виконкому?")
-    [job] = [j for j in chat.core.router.jobs if j.name == "repost-overdue-tickets"]
+    [job] = [j for j in chat.core.routes.features.jobs if j.name == "repost-overdue-tickets"]
     clock.advance(hours=1)
     assert await chat.core.run_job(job) == []
 
@@ -195,7 +195,7 @@ async def test_unanswered_ticket_is_reposted_and_the_citizen_told_once(
 async def test_no_repost_outside_working_hours(chat: Chat, clock: FakeClock) -> None:
     clock.now = datetime(2026, 11, 26, 14, 0, tzinfo=UTC)  # 16:00 in Kyiv
     await ask_from_menu(chat, "Вечірнє запитання")
-    [job] = [j for j in chat.core.router.jobs if j.name == "repost-overdue-tickets"]
+    [job] = [j for j in chat.core.routes.features.jobs if j.name == "repost-overdue-tickets"]
     clock.now = datetime(2026, 11, 26, 20, 0, tzinfo=UTC)  # 22:00, closed
     assert await chat.core.run_job(job) == []
     clock.now = datetime(2026, 11, 27, 7, 30, tzinfo=UTC)  # 9:30 next day: 2.5 working hours

@@ -20,7 +20,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from handlers import texts
-from handlers.appeals_staff import day_start, fmt_day
+from handlers.dates import day_start, fmt_day
 from storage.appeals import Appeal, AppealsRepo, HistoryEntry
 from storage.db import Database
 

@@ -1,0 +1,37 @@
+"""The main menu's buttons. Each opens a feature; the feature registers the handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.payloads import Payload
+
+
+@dataclass(frozen=True)
+class Home(Payload, prefix="menu"):
+    pass
+
+
+@dataclass(frozen=True)
+class Contacts(Payload, prefix="contacts"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenReference(Payload, prefix="kb"):
+    """The knowledge base's topics."""
+
+
+@dataclass(frozen=True)
+class OpenAppeals(Payload, prefix="appeal"):
+    pass
+
+
+@dataclass(frozen=True)
+class OpenTraining(Payload, prefix="training"):
+    pass
+
+
+@dataclass(frozen=True)
+class AskLibrarian(Payload, prefix="ask"):
+    pass

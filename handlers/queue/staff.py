@@ -1,0 +1,194 @@
+"""The librarians' queue, the staff side: take, answer by replying, close, draft a
+knowledge-base article; /queue; unanswered tickets re-posted during working hours."""
+
+from __future__ import annotations
+
+from handlers import texts
+from handlers.context import Context, Scope
+from handlers.menu import HOME, show_menu
+from handlers.messages import Address, Button
+from handlers.queue.cards import (
+    age,
+    card_buttons,
+    card_text,
+    citizen_address,
+    librarian_name,
+    refresh_card,
+    shorten,
+    ticket_ref,
+)
+from handlers.queue.payloads import TicketPress
+from handlers.queue.resident import stored
+from handlers.routing import Router
+from knowledge_base.drafts import write_draft
+from storage.tickets import Ticket
+
+
+async def on_staff_button(ctx: Context, press: TicketPress) -> None:
+    """take: assign to me · close (unanswered: asks first, closeok confirms, keep keeps it
+    open) · kb: draft an article."""
+    action = press.action
+    tickets = ctx.services.tickets
+    ticket = await tickets.get(ctx.conn, press.ticket)
+    if ticket is None:
+        return
+    librarian = librarian_name(ctx.event.display_name)
+    if action == "take":
+        await tickets.assign(ctx.conn, ticket.id, ctx.event.user_id, librarian)
+    elif action in ("close", "closeok"):
+        if ticket.status == "closed":
+            ctx.to_staff(texts.TICKET_ALREADY_CLOSED.format(number=ticket.id))
+            return
+        if action == "close" and ticket.answered_at is None:
+            await confirm_close(ctx, ticket)  # the resident would get no answer at all
+            return
+        await tickets.close(ctx.conn, ticket.id, librarian, ctx.now)
+        if ticket.status == "open" and ticket.answered_at is None:
+            citizen = await citizen_address(ctx, ticket)
+            ctx.send(citizen, texts.CLOSED_WITHOUT_ANSWER.format(number=ticket.id), [[HOME]])
+    elif action == "kb":
+        await draft_article(ctx, ticket)
+        return
+    elif action != "keep":
+        return
+    await refresh_card(ctx, ticket.id, ctx.event.message_id)
+
+
+async def confirm_close(ctx: Context, ticket: Ticket) -> None:
+    """Ask on the card itself before closing a question nobody has answered."""
+    citizen = await ctx.services.users.get(ctx.conn, ticket.user_id)
+    assert citizen is not None
+    text = card_text(ctx, ticket, citizen) + texts.CARD_CLOSE_CONFIRM.format(number=ticket.id)
+    buttons = [
+        [Button(texts.BTN_CLOSE_CONFIRM, TicketPress("closeok", ticket.id).pack())],
+        [Button(texts.BTN_CLOSE_KEEP, TicketPress("keep", ticket.id).pack())],
+    ]
+    if ctx.event.message_id is None:  # a press without its message: ask in a new one
+        ctx.to_staff(text, buttons, ref=ticket_ref(ticket.id))
+        return
+    ctx.edit_staff(ctx.event.message_id, text, buttons, ref=ticket_ref(ticket.id))
+
+
+async def on_staff_reply(ctx: Context) -> None:
+    """A librarian replied to a card or a follow-up: relay it to the citizen."""
+    ticket_id = int((ctx.reply_ref or "").split(":")[1])
+    tickets = ctx.services.tickets
+    ticket = await tickets.get(ctx.conn, ticket_id)
+    if ticket is None:
+        return
+    event = ctx.event
+    text = (event.text or "").strip()
+    if not text and not event.attachments:
+        return
+    librarian = librarian_name(event.display_name)
+    attachments = [stored(a) for a in event.attachments]
+    await tickets.add_message(
+        ctx.conn, ticket.id, "librarian", librarian, text, attachments, ctx.now
+    )
+    await tickets.mark_answered(ctx.conn, ticket.id, librarian, ctx.now)
+    if ticket.assignee_id is None:
+        await tickets.assign(ctx.conn, ticket.id, event.user_id, librarian)
+    citizen = await citizen_address(ctx, ticket)
+    body = (
+        texts.ANSWER_TO_CITIZEN.format(number=ticket.id, text=text)
+        if text
+        else texts.ANSWER_ATTACHMENTS_ONLY.format(number=ticket.id)
+    )
+    ctx.send(
+        citizen,
+        body,
+        [
+            [
+                Button(texts.BTN_RATE_UP, TicketPress("up", ticket.id).pack()),
+                Button(texts.BTN_RATE_DOWN, TicketPress("down", ticket.id).pack()),
+            ],
+            [Button(texts.BTN_FOLLOW_UP, TicketPress("more", ticket.id).pack())],
+            [HOME],
+        ],
+        attachments=event.attachments,
+        ref=f"answer:{ticket.id}",
+    )
+    await refresh_card(ctx, ticket.id, None)
+
+
+async def on_queue(ctx: Context) -> None:
+    """/queue in the staff chat, or in a librarian's private chat with the bot."""
+    say = ctx.to_staff if ctx.event.from_staff_chat else ctx.say
+    open_tickets = await ctx.services.tickets.open_tickets(ctx.conn)
+    if not open_tickets:
+        say(texts.QUEUE_EMPTY)
+        return
+    lines = [texts.QUEUE_HEADER.format(count=len(open_tickets))]
+    for ticket in open_tickets:
+        lines.append(
+            texts.QUEUE_LINE.format(
+                number=ticket.id,
+                age=age(ctx.now - ticket.created_at),
+                assignee=ticket.assignee_name or texts.QUEUE_NOBODY,
+                question=shorten(ticket.question),
+            )
+        )
+    say("\n".join(lines))
+
+
+async def on_queue_command(ctx: Context) -> None:
+    """/queue said in a private chat: librarians get the list, as /appeal works there."""
+    if not ctx.event.is_staff:
+        show_menu(ctx, texts.UNKNOWN_COMMAND)
+        return
+    await on_queue(ctx)
+
+
+async def draft_article(ctx: Context, ticket: Ticket) -> None:
+    """Write the question and the librarians' answers as a draft article (skipped by the
+    loader until a librarian moves it out of `_drafts/`)."""
+    messages = await ctx.services.tickets.messages(ctx.conn, ticket.id)
+    answers = [m.text for m in messages if m.author == "librarian" and m.text]
+    if not answers:
+        ctx.to_staff(texts.DRAFT_NEEDS_ANSWER.format(number=ticket.id))
+        return
+    local_day = ctx.now.astimezone(ctx.services.timezone).date()
+    path = write_draft(ctx.services.drafts_dir, ticket.id, ticket.question, answers, local_day)
+    ctx.to_staff(texts.DRAFT_SAVED.format(number=ticket.id, path=path))
+
+
+async def repost_overdue(scope: Scope) -> None:
+    """During working hours, re-post tickets unanswered for too long; tell the citizen once."""
+    services = scope.services
+    if not services.hours.is_open(scope.now):
+        return
+    for ticket in await services.tickets.open_tickets(scope.conn):
+        since = ticket.reposted_at or ticket.created_at
+        if services.hours.elapsed(since, scope.now) < services.repost_after:
+            continue
+        citizen = await services.users.get(scope.conn, ticket.user_id)
+        assert citizen is not None
+        scope.to_staff(
+            card_text(scope, ticket, citizen, overdue=True),
+            card_buttons(ticket),
+            ref=ticket_ref(ticket.id),
+        )
+        first_time = ticket.reminded_at is None
+        if first_time:
+            scope.send(
+                Address(citizen.channel, citizen.chat_id),
+                texts.NOT_FORGOTTEN.format(number=ticket.id),
+                [[HOME]],
+            )
+        await services.tickets.mark_reposted(scope.conn, ticket.id, scope.now, reminded=first_time)
+
+
+async def on_delivery_failed(scope: Scope, ref: str, error: str) -> None:
+    """An answer could not reach the citizen even after retries: the card says so."""
+    ticket_id = int(ref.split(":")[1])
+    await scope.services.tickets.delivery_failed(scope.conn, ticket_id, error)
+    await refresh_card(scope, ticket_id, None)
+
+
+def register(router: Router) -> None:
+    router.staff_button(TicketPress)(on_staff_button)
+    router.staff_reply("ticket")(on_staff_reply)
+    router.staff_command("queue", texts.CMD_STAFF_QUEUE)(on_queue)
+    router.command("queue")(on_queue_command)
+    router.failure("answer")(on_delivery_failed)
+    router.job("repost-overdue-tickets", minute="*/15")(repost_overdue)

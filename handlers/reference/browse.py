@@ -1,0 +1,112 @@
+"""Browsing the knowledge base: topics, a topic's articles, an article and its details."""
+
+from __future__ import annotations
+
+from handlers import texts
+from handlers.context import Context
+from handlers.menu import HOME
+from handlers.menu.payloads import AskLibrarian, OpenReference
+from handlers.messages import Button
+from handlers.reference.payloads import Category, Details, Feedback, OpenArticle
+from knowledge_base.model import Article
+
+# An article longer than this is sent as its short answer (the first paragraph)
+# with a «Детальніше» button: a phone screen or two, not five.
+LONG_ARTICLE = 900
+
+# From an article read without a question (browsing, details): the menu's way to a human.
+ASK_LIBRARIAN = Button(texts.BTN_LIBRARIAN, AskLibrarian().pack())
+TOPICS = Button(texts.BTN_TOPICS, OpenReference().pack())
+
+
+def _ask(ctx: Context) -> list[list[Button]]:
+    return [[ASK_LIBRARIAN]] if ctx.services.librarians else []
+
+
+def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
+    """The article — a long one as its short answer and «Детальніше» — with its links;
+    after an answer to a question, also ask whether it helped.
+
+    «Детальніше» goes on the last message: Viber shows only the last message's keyboard.
+    """
+    links = [[Button(link.title, url=link.url)] for link in article.links]
+    body, more = article.body, []
+    if len(body) > LONG_ARTICLE and article.details:
+        body, more = article.short_answer, [[Button(texts.BTN_MORE, Details(article.id).pack())]]
+    text = texts.KB_ARTICLE.format(title=article.title, body=body)
+    if query_id is None:  # browsing: no question to judge the answer against
+        ctx.say(text, [*more, *links, *_ask(ctx), [TOPICS], [HOME]])
+        return
+    ctx.say(text, links)
+    ctx.say(
+        texts.KB_FEEDBACK,
+        [
+            *more,
+            [
+                Button(texts.BTN_YES, Feedback(query_id, "y").pack()),
+                Button(texts.BTN_NO, Feedback(query_id, "n").pack()),
+            ],
+            [HOME],
+        ],
+    )
+
+
+def show_topics(ctx: Context) -> None:
+    ctx.finish()
+    categories = list(ctx.services.kb.base.categories())
+    if not categories:
+        ctx.say(texts.KB_EMPTY, [[HOME]])
+        return
+    buttons = [[Button(name, Category(index).pack())] for index, name in enumerate(categories)]
+    ctx.say(texts.KB_BROWSE, [*buttons, [HOME]])
+
+
+def show_category(ctx: Context, index: int) -> None:
+    categories = list(ctx.services.kb.base.categories().items())
+    if index >= len(categories):
+        show_topics(ctx)  # the base was reloaded since the button was sent
+        return
+    name, articles = categories[index]
+    buttons = [[Button(a.title, OpenArticle(a.id).pack())] for a in articles]
+    ctx.say(
+        texts.KB_CATEGORY.format(category=name),
+        [*buttons, [TOPICS], [HOME]],
+    )
+
+
+async def on_topics(ctx: Context, _press: OpenReference) -> None:
+    show_topics(ctx)
+
+
+async def on_category(ctx: Context, press: Category) -> None:
+    show_category(ctx, press.index)
+
+
+async def on_details(ctx: Context, press: Details) -> None:
+    show_details(ctx, press.article)
+
+
+async def on_article(ctx: Context, press: OpenArticle) -> None:
+    article_id = press.article
+    article = ctx.services.kb.base.get(article_id)
+    if article is None:
+        ctx.say(texts.KB_ARTICLE_GONE, [[HOME]])
+        return
+    query_id = press.query
+    if query_id is not None:
+        recorded = await ctx.services.kb_queries.get(ctx.conn, query_id)
+        if recorded is None or recorded.user_id != ctx.user.id:
+            query_id = None  # not this person's question: browse without feedback
+        else:
+            await ctx.services.kb_queries.choose(ctx.conn, query_id, article_id)
+    show_article(ctx, article, query_id)
+
+
+def show_details(ctx: Context, article_id: str) -> None:
+    article = ctx.services.kb.base.get(article_id)
+    if article is None or not article.details:
+        ctx.say(texts.KB_ARTICLE_GONE, [[HOME]])
+        return
+    links = [[Button(link.title, url=link.url)] for link in article.links]
+    text = texts.KB_ARTICLE_DETAILS.format(title=article.title, body=article.details)
+    ctx.say(text, [*links, *_ask(ctx), [TOPICS], [HOME]])
