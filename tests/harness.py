@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.delivery import Delivery
 from handlers import texts
-from handlers.context import Services
+from handlers.context import Router, Services
 from handlers.core import Core, build_router
 from handlers.hours import WorkingHours
 from handlers.messages import Address, Button, Event, Reply
@@ -171,6 +171,7 @@ def make_core(
     drafts_dir: Path | None = None,
     kb: KnowledgeBaseHolder | None = None,
     librarians: bool = True,
+    router: Router | None = None,
 ) -> tuple[Core, Delivery, CollectingSender]:
     sender = CollectingSender()
     delivery = Delivery(db, {TEST_CHANNEL: sender}, clock)
@@ -183,7 +184,7 @@ def make_core(
         staff=Address(TEST_CHANNEL, STAFF_CHAT) if librarians else None,
         librarians=librarians,
     )
-    core = Core(db, services, build_router(), on_queued=delivery.wake)
+    core = Core(db, services, router or build_router(), on_queued=delivery.wake)
 
     async def report_failure(item: OutboxItem, error: str) -> None:
         await core.report_failure(item.ref, error)
