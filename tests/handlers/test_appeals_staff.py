@@ -8,8 +8,8 @@ from handlers import texts
 from handlers.appeals_staff import DEADLINES_JOB, due_date, parse_council
 from handlers.messages import Attachment, Event
 from storage.db import Database
-from tests.handlers.test_appeals import BODY, fill_to_review, submit, to_chat, to_staff
 from tests.harness import STAFF_CHAT, TEST_CHANNEL, Chat, FakeClock, Sent, make_core
+from tests.helpers.appeals import BODY, fill_to_review, submit, to_chat, to_staff
 
 
 def button(sent: Sent, label: str) -> str:
