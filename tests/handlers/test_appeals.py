@@ -32,10 +32,8 @@ def number_in(text: str) -> str:
 
 
 async def count_appeals(db: Database) -> int:
-    async with db.transaction() as conn, conn.execute("SELECT COUNT(*) FROM appeals") as cur:
-        row = await cur.fetchone()
-    assert row is not None
-    return int(row[0])
+    async with db.transaction() as conn:
+        return await AppealsRepo().count(conn)
 
 
 # --- Consent --------------------------------------------------------------------------
@@ -477,7 +475,9 @@ async def test_a_stranger_cannot_use_anothers_fix_button(db: Database, clock: Fa
     async with db.transaction() as conn:
         appeal = await AppealsRepo().by_number(conn, "МР-2026-000001")
         assert appeal is not None
-        await conn.execute("UPDATE appeals SET status = 'returned' WHERE id = ?", (appeal.id,))
+        await AppealsRepo().set_status(
+            conn, appeal.id, "returned", actor="Бібліотекарка Ірина", note=None, now=clock()
+        )
     [reply] = await stranger.send(payload=f"ap:fix:{appeal.id}")
     assert reply.text == texts.APPEAL_MINE_EMPTY
     assert "Садов" not in reply.text
