@@ -333,6 +333,12 @@ class AppealsRepo:
             rows = await cur.fetchall()
         return [_appeal(row) for row in rows]
 
+    async def count(self, conn: Connection) -> int:
+        """How many appeals are stored, drafts included."""
+        async with conn.execute("SELECT COUNT(*) FROM appeals") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
 
 def _to_db_value(value: Any) -> Any:
     if isinstance(value, bool):

@@ -65,3 +65,9 @@ class KbQueriesRepo:
             "UPDATE kb_queries SET feedback = ?, feedback_at = ? WHERE id = ?",
             ("helpful" if helpful else "not_helpful", to_db(now), query_id),
         )
+
+    async def feedback_of(self, conn: Connection, query_id: int) -> str | None:
+        """The citizen's verdict on the answer: 'helpful', 'not_helpful', or None if not given."""
+        async with conn.execute("SELECT feedback FROM kb_queries WHERE id = ?", (query_id,)) as cur:
+            row = await cur.fetchone()
+        return row["feedback"] if row else None

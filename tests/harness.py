@@ -17,6 +17,7 @@ from handlers import texts
 from handlers.context import Services
 from handlers.core import Core
 from handlers.features import build_routes
+from handlers.routing import Routes
 from handlers.hours import WorkingHours
 from handlers.messages import Address, Button, Event, Reply
 from knowledge_base.holder import KnowledgeBaseHolder
@@ -172,6 +173,7 @@ def make_core(
     drafts_dir: Path | None = None,
     kb: KnowledgeBaseHolder | None = None,
     librarians: bool = True,
+    routes: Routes | None = None,
 ) -> tuple[Core, Delivery, CollectingSender]:
     sender = CollectingSender()
     delivery = Delivery(db, {TEST_CHANNEL: sender}, clock)
@@ -184,7 +186,7 @@ def make_core(
         staff=Address(TEST_CHANNEL, STAFF_CHAT) if librarians else None,
         librarians=librarians,
     )
-    core = Core(db, services, build_routes(), on_queued=delivery.wake)
+    core = Core(db, services, routes or build_routes(), on_queued=delivery.wake)
 
     async def report_failure(item: OutboxItem, error: str) -> None:
         await core.report_failure(item.ref, error)

@@ -9,8 +9,8 @@ from openpyxl import load_workbook
 from bot.__main__ import parser
 from handlers.reports import appeals_export as export
 from storage.db import Database
-from tests.handlers.test_appeals import submit, to_staff
 from tests.harness import KYIV, Chat
+from tests.helpers.appeals import submit, to_staff
 
 PERIOD = ("2026-11-01", "2026-11-30")
 

@@ -8,9 +8,9 @@ from bot.app import assemble
 from bot.channels.console import CHANNEL, STAFF_ADDRESS, ConsoleChannel
 from bot.settings import Settings
 from handlers import texts
-from tests.bot.test_settings import run_bot
 from tests.fakes.embedder import CONCEPT_ARTICLES, TEST_EMBEDDER
 from tests.harness import write_articles
+from tests.helpers.cli import run_bot
 
 
 def console_env(tmp_path: Path) -> dict[str, str]:

@@ -1,24 +1,9 @@
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 from bot.settings import Settings
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_bot(*args: str, env: dict[str, str], stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=60,
-    )
+from tests.helpers.cli import run_bot
 
 
 def test_defaults_match_the_house_plan() -> None:

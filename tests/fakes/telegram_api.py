@@ -23,18 +23,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import (
     BodyPartReader,
     ClientError,
     ClientResponse,
-    ClientSession,
-    ClientTimeout,
     MultipartReader,
     web,
 )
+
+from tests.fakes.server import LoopbackServer
 
 if TYPE_CHECKING:
     from aiogram import Bot
@@ -232,7 +231,7 @@ class _Signal:
             await asyncio.wait_for(event.wait(), at_most)
 
 
-class FakeTelegramServer:
+class FakeTelegramServer(LoopbackServer):
     """The Bot API on ``127.0.0.1`` at a free port; see the module docstring."""
 
     def __init__(
@@ -243,6 +242,7 @@ class FakeTelegramServer:
         host: str = "127.0.0.1",
         webhook_retry_delay: float = 0.05,
     ) -> None:
+        super().__init__(host=host)
         self.token = token
         self.bot_user: JsonDict = bot_user or {
             "id": int(token.split(":", 1)[0]),
@@ -250,8 +250,6 @@ class FakeTelegramServer:
             "first_name": "Приймальня",
             "username": "pryimalnia_test_bot",
         }
-        self.host = host
-        self.base_url = ""
         self.calls: list[ApiCall] = []
         #: Bot commands by scope: "default", "all_private_chats", "chat:<id>",
         #: "chat_member:<chat id>:<user id>"; with a language code appended as "/uk".
@@ -279,8 +277,6 @@ class FakeTelegramServer:
         self._files: dict[str, _StoredFile] = {}
         self._media_by_file_id: dict[str, Any] = {}
         self._closing = False
-        self._runner: web.AppRunner | None = None
-        self._http: ClientSession | None = None
         self._webhook_task: asyncio.Task[None] | None = None
         self._methods: dict[str, tuple[str, Handler]] = {}
         for name, handler in self._handlers().items():
@@ -294,15 +290,7 @@ class FakeTelegramServer:
         app.router.add_get("/file/bot{token}/{path:.+}", self._handle_file)
         # Cancel a long poll whose client went away (a stopped Dispatcher) instead of
         # letting it linger until its timeout.
-        self._runner = web.AppRunner(
-            app, handler_cancellation=True, shutdown_timeout=1.0, access_log=None
-        )
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
-        await site.start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://{self.host}:{port}"
-        self._http = ClientSession(timeout=ClientTimeout(total=10))
+        await self._serve(app, handler_cancellation=True, shutdown_timeout=1.0)
         self._webhook_task = asyncio.create_task(self._deliver_webhook_updates())
 
     async def close(self) -> None:
@@ -312,22 +300,7 @@ class FakeTelegramServer:
             self._webhook_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._webhook_task
-        if self._http is not None:
-            await self._http.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
+        await super().close()
 
     def make_bot(self, **kwargs: Any) -> Bot:
         """A real aiogram ``Bot`` talking to this server; close its session when done."""

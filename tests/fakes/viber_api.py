@@ -20,10 +20,11 @@ import itertools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
-from aiohttp import ClientSession, ClientTimeout, web
+from aiohttp import web
+
+from tests.fakes.server import LoopbackServer
 
 JsonDict = dict[str, Any]
 
@@ -82,13 +83,12 @@ def signature(token: str, body: bytes) -> str:
     return hmac.new(token.encode(), body, hashlib.sha256).hexdigest()
 
 
-class FakeViberServer:
+class FakeViberServer(LoopbackServer):
     """Viber's REST API at ``base_url`` on ``127.0.0.1`` (a free port)."""
 
     def __init__(self, *, token: str = DEFAULT_TOKEN, host: str = "127.0.0.1") -> None:
+        super().__init__(host=host)
         self.token = token
-        self.host = host
-        self.base_url = ""
         self.webhook_url: str | None = None
         self.calls: list[ViberCall] = []
         #: People who have written to the bot: only they can be sent messages.
@@ -97,38 +97,13 @@ class FakeViberServer:
         self._changed = asyncio.Condition()
         self._taken: set[int] = set()
         self._tokens = itertools.count(5_741_311_803_571_721_087)
-        self._runner: web.AppRunner | None = None
-        self._http: ClientSession | None = None
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/pa/{method}", self._handle_api)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, 0).start()
-        port = self._runner.addresses[0][1]
-        self.base_url = f"http://{self.host}:{port}/pa"
-        self._http = ClientSession(timeout=ClientTimeout(total=10))
-
-    async def close(self) -> None:
-        if self._http is not None:
-            await self._http.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
+        await self._serve(app, path="/pa")
 
     # -- the people's side: callbacks to the bot ---------------------------------------------
 

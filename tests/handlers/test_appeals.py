@@ -13,57 +13,17 @@ from handlers.appeals.staff import DRAFTS_JOB
 from handlers.messages import Attachment, Contact
 from storage.appeals import AppealsRepo
 from storage.db import Database
-from tests.harness import MENU_LABELS, STAFF_CHAT, Chat, FakeClock, Sent, make_core
-
-BODY = (
-    "Прошу відремонтувати тротуар біля будинку 5 на вулиці Садовій: "
-    "там глибокі ями, люди похилого віку падають."
+from tests.harness import MENU_LABELS, Chat, FakeClock, make_core
+from tests.helpers.appeals import (
+    ADDRESS,
+    BODY,
+    fill_to_review,
+    open_appeals,
+    start_with_consent,
+    submit,
+    to_chat,
+    to_staff,
 )
-ADDRESS = "м. Миколаїв, вул. Садова, 5, кв. 12"
-
-
-# --- Helpers shared with the staff-side tests -----------------------------------------
-
-
-async def open_appeals(chat: Chat) -> list[Sent]:
-    await chat.say("/start")
-    return await chat.press(texts.BTN_APPEAL)
-
-
-async def start_with_consent(chat: Chat) -> list[Sent]:
-    await open_appeals(chat)
-    await chat.press(texts.BTN_APPEAL_NEW)
-    return await chat.press(texts.BTN_CONSENT_YES)
-
-
-async def fill_to_review(chat: Chat, *, body: str = BODY, phone: str = "067 123 45 67") -> Sent:
-    """Answer every question with valid data; return the review screen."""
-    await start_with_consent(chat)
-    await chat.say("Шевченко")
-    await chat.say("Олена")
-    await chat.say("Петрівна")
-    await chat.say(ADDRESS)
-    await chat.say(phone)
-    await chat.press(texts.BTN_SKIP)
-    await chat.press(texts.APPEAL_TOPICS["roads"])
-    await chat.say(body)
-    await chat.press(texts.BTN_NO_ATTACHMENTS)
-    await chat.press(texts.BTN_CONFIDENTIAL_NO)
-    [review] = await chat.press(texts.BTN_PRIORITY_NONE)
-    return review
-
-
-async def submit(chat: Chat, *, body: str = BODY, phone: str = "067 123 45 67") -> list[Sent]:
-    await fill_to_review(chat, body=body, phone=phone)
-    return await chat.press(texts.BTN_APPEAL_SEND)
-
-
-def to_staff(sent: list[Sent]) -> list[Sent]:
-    return [s for s in sent if s.chat_id == STAFF_CHAT]
-
-
-def to_chat(sent: list[Sent], chat: Chat) -> list[Sent]:
-    return [s for s in sent if s.chat_id == chat.chat_id]
 
 
 def number_in(text: str) -> str:
@@ -72,10 +32,8 @@ def number_in(text: str) -> str:
 
 
 async def count_appeals(db: Database) -> int:
-    async with db.transaction() as conn, conn.execute("SELECT COUNT(*) FROM appeals") as cur:
-        row = await cur.fetchone()
-    assert row is not None
-    return int(row[0])
+    async with db.transaction() as conn:
+        return await AppealsRepo().count(conn)
 
 
 # --- Consent --------------------------------------------------------------------------
@@ -517,7 +475,9 @@ async def test_a_stranger_cannot_use_anothers_fix_button(db: Database, clock: Fa
     async with db.transaction() as conn:
         appeal = await AppealsRepo().by_number(conn, "МР-2026-000001")
         assert appeal is not None
-        await conn.execute("UPDATE appeals SET status = 'returned' WHERE id = ?", (appeal.id,))
+        await AppealsRepo().set_status(
+            conn, appeal.id, "returned", actor="Бібліотекарка Ірина", note=None, now=clock()
+        )
     [reply] = await stranger.send(payload=f"ap:fix:{appeal.id}")
     assert reply.text == texts.APPEAL_MINE_EMPTY
     assert "Садов" not in reply.text

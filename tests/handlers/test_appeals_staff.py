@@ -10,8 +10,8 @@ from handlers.appeals.staff import DEADLINES_JOB
 from handlers.appeals.workflow import parse_council
 from handlers.messages import Attachment, Event
 from storage.db import Database
-from tests.handlers.test_appeals import BODY, fill_to_review, submit, to_chat, to_staff
 from tests.harness import STAFF_CHAT, TEST_CHANNEL, Chat, FakeClock, Sent, make_core
+from tests.helpers.appeals import BODY, fill_to_review, submit, to_chat, to_staff
 
 
 def button(sent: Sent, label: str) -> str:
