@@ -251,7 +251,9 @@ class Core:
         return queued
 
     async def _apologise(self, event: Event) -> list[Outgoing]:
-        reply = Reply(texts.INTERNAL_ERROR, ((menu.HOME,),))
+        # The staff chat has no menu to go back to: no button there.
+        home = () if event.from_staff_chat else ((menu.HOME,),)
+        reply = Reply(texts.INTERNAL_ERROR, home)
         to = Address(event.channel, event.chat_id)
         try:
             async with self.db.transaction() as conn:

@@ -17,9 +17,9 @@ from handlers import texts
 from handlers.context import Services
 from handlers.core import Core
 from handlers.features import build_routes
-from handlers.routing import Routes
 from handlers.hours import WorkingHours
 from handlers.messages import Address, Button, Event, Reply
+from handlers.routing import Routes
 from knowledge_base.holder import KnowledgeBaseHolder
 from storage.db import Database
 from storage.outbox import OutboxItem

@@ -145,3 +145,4 @@ async def test_a_librarians_failing_command_is_apologised_for_in_the_staff_chat(
     [apology] = await chat.staff_say("/queue")
     assert apology.chat_id == STAFF_CHAT
     assert apology.text == texts.INTERNAL_ERROR
+    assert apology.labels == []  # the staff chat has no menu: no «До меню» there
