@@ -47,6 +47,14 @@ class Services:
 
 
 @dataclass(frozen=True)
+class SideEffect:
+    """Work outside the database, done after the commit (see `Scope.after_commit`)."""
+
+    action: Callable[[], object]
+    failed: str  # said in the staff chat if the action raises
+
+
+@dataclass(frozen=True)
 class Outgoing:
     to: Address
     reply: Reply
@@ -60,6 +68,12 @@ class Scope:
         self.services = services
         self.now = services.clock()
         self.outgoing: list[Outgoing] = []
+        self.side_effects: list[SideEffect] = []
+
+    def after_commit(self, action: Callable[[], object], *, failed: str) -> None:
+        """Do `action` (a file write, …) only once the transaction has committed; if it
+        fails then, `failed` is said in the staff chat."""
+        self.side_effects.append(SideEffect(action, failed))
 
     def to_staff(
         self,

@@ -11,7 +11,7 @@ from dataclasses import replace
 from handlers import menu, payloads, texts
 from handlers.context import Context, Job, Outgoing, Scope, Services
 from handlers.menu import smalltalk
-from handlers.messages import STAFF, Address, Event, Reply, opaque_user
+from handlers.messages import STAFF, STAFF_CHAT, Address, Event, Reply, opaque_user
 from handlers.routing import Routes
 from storage.db import Connection, Database
 
@@ -92,6 +92,7 @@ class Core:
             else:
                 await s.dialogs.save(conn, user.id, ctx.step, ctx.data, ctx.now)
             queued = await self._queue(conn, ctx.outgoing)
+        queued += await self._side_effects(ctx)
         log.info(
             "handled: channel=%s user=%s kind=%s step=%s replies=%d",
             event.channel,
@@ -109,6 +110,7 @@ class Core:
                 scope = Scope(conn, self.services)
                 await job.run(scope)
                 queued = await self._queue(conn, scope.outgoing)
+            queued += await self._side_effects(scope)
         except Exception:
             log.exception("job %s failed", job.name)
             return []
@@ -231,6 +233,20 @@ class Core:
             ctx.to_staff(texts.STAFF_REPLY_GOES_NOWHERE)
             return
         # Anything else is librarians talking among themselves: not ours to answer.
+
+    async def _side_effects(self, scope: Scope) -> list[Outgoing]:
+        """After the commit: the work outside the database; a failure is told to staff."""
+        failed = []
+        for effect in scope.side_effects:
+            try:
+                await asyncio.to_thread(effect.action)
+            except Exception:
+                log.exception("an action after the commit failed")
+                failed.append(Outgoing(STAFF_CHAT, Reply(effect.failed)))
+        if not failed:
+            return []
+        async with self.db.transaction() as conn:
+            return await self._queue(conn, failed)
 
     async def _queue(self, conn: Connection, outgoing: list[Outgoing]) -> list[Outgoing]:
         queued = []

@@ -10,6 +10,10 @@ import yaml
 DRAFT_CATEGORY = "Відповіді бібліотекарів"
 
 
+def draft_path(directory: Path, ticket_id: int) -> Path:
+    return directory / f"librarian-answer-{ticket_id}.md"
+
+
 def write_draft(
     directory: Path, ticket_id: int, question: str, answers: list[str], today: datetime.date
 ) -> Path:
@@ -29,7 +33,7 @@ def write_draft(
     }
     header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=1000)
     body = "\n\n".join(answer.strip() for answer in answers)
-    path = directory / f"librarian-answer-{ticket_id}.md"
+    path = draft_path(directory, ticket_id)
     path.write_text(
         f"---\n{header}---\n{body}\n",
         encoding="utf-8",

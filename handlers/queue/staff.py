@@ -20,7 +20,7 @@ from handlers.queue.cards import (
 from handlers.queue.payloads import TicketPress
 from handlers.queue.resident import stored
 from handlers.routing import Router
-from knowledge_base.drafts import write_draft
+from knowledge_base.drafts import draft_path, write_draft
 from storage.tickets import Ticket
 
 
@@ -148,7 +148,13 @@ async def draft_article(ctx: Context, ticket: Ticket) -> None:
         ctx.to_staff(texts.DRAFT_NEEDS_ANSWER.format(number=ticket.id))
         return
     local_day = ctx.now.astimezone(ctx.services.timezone).date()
-    path = write_draft(ctx.services.drafts_dir, ticket.id, ticket.question, answers, local_day)
+    directory, question = ctx.services.drafts_dir, ticket.question
+    # The file is written once the transaction has committed, never for one rolled back.
+    ctx.after_commit(
+        lambda: write_draft(directory, ticket.id, question, answers, local_day),
+        failed=texts.DRAFT_FAILED.format(number=ticket.id),
+    )
+    path = draft_path(directory, ticket.id)
     ctx.to_staff(texts.DRAFT_SAVED.format(number=ticket.id, path=path))
 
 

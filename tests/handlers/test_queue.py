@@ -6,7 +6,10 @@ from pathlib import Path
 
 from bot.delivery import Undeliverable
 from handlers import texts
+from handlers.context import Context
+from handlers.features import build_routes
 from handlers.messages import Attachment, Reply
+from handlers.queue.payloads import TicketPress
 from knowledge_base.loader import load_articles
 from storage.db import Database
 from tests.harness import STAFF_CHAT, Chat, FakeClock, Sent, make_core
@@ -358,3 +361,39 @@ async def test_a_photo_sent_as_a_follow_up_reaches_the_librarians(chat: Chat) ->
     assert "Ось вона" in follow_up.text and texts.CARD_FILES.format(files="фото") in follow_up.text
     assert follow_up.reply.attachments == (form,)
     assert citizen(chat, sent)[0].text == texts.FOLLOW_UP_ACCEPTED
+
+
+async def test_a_draft_article_is_written_only_after_its_transaction_commits(
+    db: Database, clock: FakeClock
+) -> None:
+    routes = build_routes()
+    real = routes.features.staff_buttons[TicketPress]
+
+    async def fails_after_the_work(ctx: Context, press: TicketPress) -> None:
+        await real(ctx, press)
+        if press.action == "kb":
+            raise RuntimeError("database is locked")
+
+    routes.features.staff_buttons[TicketPress] = fails_after_the_work
+    chat = Chat(*make_core(db, clock, routes=routes))
+    [card] = staff(await ask_from_menu(chat, "Чи можна принести свого ноутбука в читальну залу?"))
+    await chat.staff_say("Так, у залі є розетки і Wi-Fi.", reply_to=card.message_id)
+
+    [apology] = await chat.staff_press("tk:kb:1")
+    assert apology.text == texts.INTERNAL_ERROR
+    # Rolled back: no «saved» message, and no file either.
+    assert not (db.path.parent / "_drafts" / "librarian-answer-1.md").exists()
+
+
+async def test_a_draft_that_cannot_be_written_is_reported_to_the_librarians(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the drafts folder should be")
+    chat = Chat(*make_core(db, clock, drafts_dir=blocked / "_drafts"))
+    [card] = staff(await ask_from_menu(chat, "Чи можна принести свого ноутбука в читальну залу?"))
+    await chat.staff_say("Так, у залі є розетки і Wi-Fi.", reply_to=card.message_id)
+
+    saved, failed = await chat.staff_press("tk:kb:1")
+    assert saved.text.startswith("📚 Чернетку статті")
+    assert failed.text == texts.DRAFT_FAILED.format(number=1)
