@@ -362,3 +362,36 @@ class Dialog(Generic[R]):
             await self.edit_menu(ctx, record)
             return
         await self.ask(ctx, record, step, editing=True)
+
+
+class StateForm:
+    """A record kept in the dialog state itself (`ctx.data`), for dialogs whose answers
+    reach the database only on «send» (a booking). The position is one of its keys."""
+
+    KEY = "form"
+    POSITION = "@position"
+
+    async def load(self, ctx: Context) -> dict[str, Any] | None:
+        record = ctx.data.get(self.KEY)
+        return record if isinstance(record, dict) else None
+
+    def position(self, record: dict[str, Any]) -> str | None:
+        value = record.get(self.POSITION)
+        return value if isinstance(value, str) else None
+
+    async def move(self, ctx: Context, record: dict[str, Any], position: str) -> None:
+        record[self.POSITION] = position
+        ctx.data[self.KEY] = record
+
+    async def save(
+        self, ctx: Context, record: dict[str, Any], step: str, value: object
+    ) -> dict[str, Any]:
+        record[step] = value
+        ctx.data[self.KEY] = record
+        return record
+
+    def value(self, record: dict[str, Any], step: str) -> Any:
+        return record.get(step)
+
+    def filling(self, record: dict[str, Any]) -> bool:
+        return True
