@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 
 import pytest
 
 from storage.db import Database
 from storage.users import UsersRepo
+from tests.helpers.storage import NewUser
 
 
 @pytest.fixture
-def new_user(db: Database) -> Callable[[str], Awaitable[int]]:
+def new_user(db: Database) -> NewUser:
     """Creates a resident (by their id on the test channel) and returns the user's row id."""
 
     async def create(external_id: str) -> int:

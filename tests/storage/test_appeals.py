@@ -5,31 +5,18 @@ from datetime import UTC, date, datetime, timedelta
 
 from storage.appeals import AppealsRepo, StoredFile
 from storage.db import Database
-from storage.users import UsersRepo
+from tests.helpers.storage import NewUser
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 
 
-async def _user(db: Database, external_id: str) -> int:
-    async with db.transaction() as conn:
-        user = await UsersRepo().touch(
-            conn,
-            channel="test",
-            external_id=external_id,
-            chat_id=external_id,
-            display_name=None,
-            now=NOW,
-        )
-    return user.id
-
-
 async def test_numbers_under_concurrent_transactions_have_no_gaps_nor_duplicates(
-    db: Database,
+    db: Database, new_user: NewUser
 ) -> None:
     repo = AppealsRepo()
 
     async def register(index: int) -> str:
-        user_id = await _user(db, f"u{index}")
+        user_id = await new_user(f"u{index}")
         async with db.transaction() as conn:
             draft = await repo.create_draft(conn, user_id, NOW)
             seq, number = await repo.allocate_number(conn, 2026)
@@ -62,9 +49,9 @@ async def test_a_rolled_back_submission_gives_its_number_back(db: Database) -> N
     assert number == "МР-2026-000001"
 
 
-async def test_fields_attachments_and_history_round_trip(db: Database) -> None:
+async def test_fields_attachments_and_history_round_trip(db: Database, new_user: NewUser) -> None:
     repo = AppealsRepo()
-    user_id = await _user(db, "u1")
+    user_id = await new_user("u1")
     files = (StoredFile("photo", "AgAD1", None, 1200), StoredFile("document", "BQAD2", "a.pdf", 9))
     async with db.transaction() as conn:
         draft = await repo.create_draft(conn, user_id, NOW)
@@ -81,9 +68,9 @@ async def test_fields_attachments_and_history_round_trip(db: Database) -> None:
     assert [h.status for h in history] == ["submitted"]
 
 
-async def test_only_stale_drafts_are_deleted(db: Database) -> None:
+async def test_only_stale_drafts_are_deleted(db: Database, new_user: NewUser) -> None:
     repo = AppealsRepo()
-    user_id = await _user(db, "u1")
+    user_id = await new_user("u1")
     async with db.transaction() as conn:
         old = await repo.create_draft(conn, user_id, NOW - timedelta(days=8))
         fresh = await repo.create_draft(conn, user_id, NOW - timedelta(days=6))
