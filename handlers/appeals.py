@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -39,7 +39,7 @@ from handlers.appeals_staff import (
 from handlers.context import Context, Handler, Router
 from handlers.menu import HOME, show_menu, without_librarians
 from handlers.messages import Button, Event
-from storage.appeals import Appeal, StoredFile
+from storage.appeals import Appeal
 
 MIN_BODY = 30
 MAX_BODY = 4000
@@ -413,7 +413,7 @@ async def _take_files(ctx: Context, appeal: Appeal, step: Step) -> None:
             await _ask(ctx, appeal, step, texts.APPEAL_ERR_FILE_COUNT)
             return
         caption = (ctx.event.text or "").strip() or None  # a photo's words are kept with it
-        files.append(StoredFile(item.kind, item.file_id, item.file_name, item.size, caption))
+        files.append(replace(item, caption=caption))
     await REPO.update(ctx.conn, appeal.id, ctx.now, attachments=tuple(files))
     await _ask(ctx, appeal, step, texts.APPEAL_FILE_ADDED.format(count=len(files)))
 

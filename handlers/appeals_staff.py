@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from handlers import texts
 from handlers.context import Context, Job, Router, Scope
 from handlers.menu import HOME
 from handlers.messages import Address, Attachment, Button
-from storage.appeals import OPEN_STATUSES, Appeal, AppealsRepo, StoredFile, format_number
+from storage.appeals import OPEN_STATUSES, Appeal, AppealsRepo, format_number
 
 REPO = AppealsRepo()
 
@@ -80,7 +80,7 @@ def librarian(ctx: Context) -> str:
     return f"{ctx.event.display_name or 'бібліотекар'} ({ctx.event.channel}:{ctx.event.user_id})"
 
 
-def files_listed(files: Sequence[StoredFile]) -> str:
+def files_listed(files: Sequence[Attachment]) -> str:
     """«2: фото («тріщина в стіні»), лист.pdf» — what came with the appeal, as sent."""
     if not files:
         return texts.APPEAL_FILES_NONE
@@ -95,10 +95,10 @@ def files_listed(files: Sequence[StoredFile]) -> str:
     return f"{len(files)}: " + ", ".join(items)
 
 
-def as_attachments(files: Iterable[StoredFile]) -> tuple[Attachment, ...]:
+def as_attachments(files: Iterable[Attachment]) -> tuple[Attachment, ...]:
+    # The caption is listed in the card's text; the file goes as a photo or a document.
     return tuple(
-        Attachment("photo" if f.kind == "photo" else "document", f.file_id, f.file_name, f.size)
-        for f in files
+        replace(f, kind="photo" if f.kind == "photo" else "document", caption=None) for f in files
     )
 
 
@@ -372,9 +372,7 @@ async def on_staff_input(ctx: Context) -> None:
     number = appeal.number
     tz = ctx.services.timezone
     if action == "answer":
-        files = tuple(
-            StoredFile(a.kind, a.file_id, a.file_name, a.size) for a in ctx.event.attachments
-        )
+        files = ctx.event.attachments
         if not text and not files:
             ctx.to_staff(texts.STAFF_ERR_EMPTY_REASON)
             return

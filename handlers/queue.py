@@ -73,10 +73,6 @@ async def hand_over_query(ctx: Context, query_id: int) -> None:
     await open_ticket(ctx, query.question, source, candidates, query_id)
 
 
-def _stored(file: Attachment) -> dict[str, str | None]:
-    return {"kind": file.kind, "file_id": file.file_id, "file_name": file.file_name}
-
-
 def _with_files(text: str, files: tuple[Attachment, ...]) -> str:
     """The question as the card and /queue show it, its files listed under it."""
     names = ", ".join(f.file_name or texts.FILE_KINDS.get(f.kind, f.kind) for f in files)
@@ -100,7 +96,7 @@ async def open_ticket(
         candidates=candidates,
         query_id=query_id,
         now=ctx.now,
-        attachments=[_stored(f) for f in files],
+        attachments=files,
     )
     ctx.to_staff(
         card_text(ctx, ticket, ctx.user),
@@ -159,9 +155,8 @@ async def relay_follow_up(
         show_menu(ctx, texts.ASK_GONE)
         return
     tickets = ctx.services.tickets
-    stored = [_stored(f) for f in files]
     await tickets.add_message(
-        ctx.conn, ticket.id, "citizen", ctx.user.display_name, text, stored, ctx.now
+        ctx.conn, ticket.id, "citizen", ctx.user.display_name, text, files, ctx.now
     )
     await tickets.reopen(ctx.conn, ticket.id)
     shown = _with_files(text, files) if files else text
@@ -245,9 +240,8 @@ async def on_staff_reply(ctx: Context) -> None:
     if not text and not event.attachments:
         return
     librarian = event.display_name or "бібліотекар"
-    attachments = [_stored(a) for a in event.attachments]
     await tickets.add_message(
-        ctx.conn, ticket.id, "librarian", librarian, text, attachments, ctx.now
+        ctx.conn, ticket.id, "librarian", librarian, text, event.attachments, ctx.now
     )
     await tickets.mark_answered(ctx.conn, ticket.id, librarian, ctx.now)
     if ticket.assignee_id is None:

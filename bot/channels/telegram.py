@@ -334,7 +334,10 @@ class TelegramSender:
         if first_id is not None:
             to = ReplyParameters(message_id=first_id, allow_sending_without_reply=True)
         for attachment in reply.attachments:
-            if attachment.file_id.startswith(("http://", "https://")):
+            # Links and generated files are not sent yet: they are not queued yet either.
+            if attachment.file_id is None:
+                continue
+            if attachment.messenger_link is not None:
                 # A file from another messenger (Viber gives links): Telegram takes only
                 # some kinds of file by URL, so pass the link on instead.
                 name = attachment.file_name or attachment.kind

@@ -420,8 +420,8 @@ def build_messages(reply: Reply) -> list[JsonDict]:
 
 
 def _attachment_message(attachment: Attachment) -> JsonDict:
-    url = attachment.file_id
-    if not url.startswith(("https://", "http://")):
+    url = attachment.messenger_link
+    if url is None:
         # A Telegram file id means nothing to Viber: say honestly where the file is.
         name = f" «{attachment.file_name}»" if attachment.file_name else ""
         notice: JsonDict = TextMessage(text=texts.VIBER_FILE_NOT_SHOWN.format(name=name)).to_dict()
