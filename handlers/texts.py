@@ -688,3 +688,22 @@ INTERNAL_ERROR = (
 )
 
 CONTACT_KEYBOARD_HINT = "Або натисніть кнопку внизу екрана, щоб надіслати свій номер."
+
+# --- channels (new) ---
+# The command menus messengers show (Telegram's "/" list): command → description.
+COMMAND_MENU = {
+    "start": "Почати й показати меню",
+    "menu": "Головне меню",
+    "my": "Мої звернення",
+    "help": "Як користуватися",
+    "cancel": "Скасувати й повернутися до меню",
+}
+# Shown in the librarians' group only.
+STAFF_COMMAND_MENU = {
+    "queue": "Відкриті запитання",
+    "appeals": "Звернення до міського голови",
+    "appeal": "Звернення за номером, з історією",
+    "assist": "Подати звернення за відвідувача",
+    "reload_kb": "Перечитати базу знань",
+    "help": "Команди бібліотекарів",
+}

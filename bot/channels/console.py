@@ -17,13 +17,13 @@ from functools import partial
 from typing import Any, TextIO
 
 from bot import render
+from bot.channels.base import Handle, InputChannel
 from handlers import texts
 from handlers.messages import Address, Button, Event, Reply
 
 CHANNEL = "console"
 CITIZEN_CHAT = "citizen"
-STAFF_CHAT = "staff"
-STAFF_ADDRESS = Address(CHANNEL, STAFF_CHAT)
+STAFF_CHAT = "staff"  # the chat the `@` lines come from, when assembly makes it the staff's
 CITIZEN_USER = "console-user"
 LIBRARIAN_USER = "console-librarian"
 
@@ -33,6 +33,13 @@ BANNER = (
 )
 STAFF_MARK = "[бібліотекарі #{number}]"
 EDITED_MARK = " (оновлено)"
+
+
+@dataclass(frozen=True)
+class ConsoleConfig:
+    """What the console channel is given at assembly."""
+
+    staff: Address  # the librarians' chat: the terminal plays the librarians too
 
 
 @dataclass
@@ -47,15 +54,16 @@ class _Screen:
 
 
 class ConsoleSender:
-    def __init__(self, out: TextIO, screen: _Screen) -> None:
+    def __init__(self, out: TextIO, screen: _Screen, config: ConsoleConfig) -> None:
         self.out = out
         self.screen = screen
+        self.staff_chat = config.staff.chat_id
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         if reply.edit is None:
             self.screen.counter += 1
         number = int(reply.edit) if reply.edit is not None else self.screen.counter
-        staff = chat_id == STAFF_CHAT
+        staff = chat_id == self.staff_chat
         text = render.to_plain(reply.text)
         if staff:
             mark = STAFF_MARK.format(number=number)
@@ -80,20 +88,24 @@ class ConsoleSender:
         return str(number)
 
 
-class ConsoleChannel:
+class ConsoleChannel(InputChannel):
+    name = CHANNEL
+
     def __init__(
         self,
-        handle: Callable[[Event], Awaitable[Any]],
+        config: ConsoleConfig,
+        handle: Handle,
         flush: Callable[[], Awaitable[Any]],
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
     ) -> None:
-        self.handle = handle
+        super().__init__(handle)
         self.flush = flush
         self.stdin = stdin or sys.stdin
         self.out = stdout or sys.stdout
+        self.staff_chat = config.staff.chat_id
         self.screen = _Screen()
-        self.sender = ConsoleSender(self.out, self.screen)
+        self.sender = ConsoleSender(self.out, self.screen, config)
         self.interactive = self.stdin.isatty()
 
     async def run(self) -> None:
@@ -134,7 +146,7 @@ class ConsoleChannel:
             Event,
             CHANNEL,
             LIBRARIAN_USER,
-            STAFF_CHAT,
+            self.staff_chat,
             display_name="Бібліотекар",
             from_staff_chat=True,
             is_staff=True,

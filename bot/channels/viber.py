@@ -20,9 +20,8 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from datetime import datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 import aiohttp
@@ -47,10 +46,8 @@ from viberbot.api.viber_requests import (
 )
 
 from bot import render
-from bot.delivery import RetryLater, Undeliverable
-from bot.settings import Settings
+from bot.channels.base import Handle, InputChannel, RetryLater, Undeliverable
 from handlers import texts
-from handlers.menu import menu_buttons
 from handlers.messages import (
     Attachment,
     AttachmentKind,
@@ -60,8 +57,6 @@ from handlers.messages import (
     Reply,
     opaque_user,
 )
-from storage.db import Database
-from storage.users import UsersRepo
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +72,6 @@ SENDER_NAME_LIMIT = 28
 DEFAULT_SENDER_NAME = "Приймальня"
 # Callbacks we ask for besides `message` and `webhook`, which always come.
 EVENT_TYPES = ["conversation_started", "subscribed", "unsubscribed", "delivered", "seen", "failed"]
-# Viber bills messages a bot starts later than this after the person's last message.
-FREE_WINDOW = timedelta(hours=24)
 SHARE_PHONE_API_VERSION = 3
 REQUEST_TIMEOUT = 15.0
 
@@ -100,9 +93,21 @@ TOO_MANY_REQUESTS = 12
 RETRY_SECONDS = 5.0
 ACCOUNT_RETRY_SECONDS = 60.0  # token, account or webhook trouble: an operator must act
 
-Handle = Callable[[Event], Awaitable[Any]]
-Clock = Callable[[], datetime]
 JsonDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ViberConfig:
+    """What the Viber channel is given at assembly."""
+
+    token: str
+    webhook_base_url: str  # public HTTPS: Viber calls it
+    api_url: str = "https://chatapi.viber.com/pa"
+    sender_name: str = DEFAULT_SENDER_NAME
+
+    @property
+    def webhook_url(self) -> str:
+        return self.webhook_base_url + WEBHOOK_PATH
 
 
 class ViberApiError(Exception):
@@ -148,33 +153,25 @@ class ViberApi:
 # --- incoming ------------------------------------------------------------------------------
 
 
-class ViberChannel:
+class ViberChannel(InputChannel):
+    name = CHANNEL
+    listens = True  # Viber has no polling: it calls the webhook
+
     def __init__(
         self,
-        settings: Settings,
+        config: ViberConfig,
         handle: Handle,
         *,
-        db: Database,
-        clock: Clock,
+        greeting: Callable[[], Reply],
         api: ViberApi | None = None,
     ) -> None:
-        assert settings.viber_auth_token is not None
-        token = settings.viber_auth_token.get_secret_value()
-        self.handle = handle
-        self._key = token.encode()
-        self.api = api or ViberApi(settings.viber_api_url, token)
-        self.sender_name = (settings.viber_bot_name or DEFAULT_SENDER_NAME)[:SENDER_NAME_LIMIT]
-        self.sender = ViberSender(
-            self.api,
-            self.sender_name,
-            db=db,
-            clock=clock,
-            proactive=settings.viber_proactive_messages,
-        )
-        base = settings.webhook_base_url
-        self.webhook_url = base + WEBHOOK_PATH if base else None
-        # The welcome menu offers librarians and appeals only when their group exists.
-        self.librarians = settings.librarians
+        super().__init__(handle)
+        self._key = config.token.encode()
+        self.greeting = greeting  # what /start shows, from the core
+        self.api = api or ViberApi(config.api_url, config.token)
+        self.sender_name = config.sender_name[:SENDER_NAME_LIMIT]
+        self.sender = ViberSender(self.api, self.sender_name)
+        self.webhook_url = config.webhook_url
 
     def register(self, app: web.Application) -> None:
         """Add the callback route to an aiohttp app (one server may host several bots)."""
@@ -187,7 +184,6 @@ class ViberChannel:
 
     async def set_webhook(self) -> None:
         """Tell Viber where to call. It calls at once with a `webhook` event: listen first."""
-        assert self.webhook_url is not None
         await self.api.call(
             "set_webhook",
             {"url": self.webhook_url, "event_types": EVENT_TYPES, "send_name": True},
@@ -232,8 +228,7 @@ class ViberChannel:
             return web.json_response({})
         assert isinstance(started, ViberConversationStartedRequest)
         log.info("viber conversation started: user=%s", _opaque(started.user.id))
-        menu = _rows(menu_buttons(librarians=self.librarians))
-        [message] = build_messages(Reply(texts.GREETING, menu))[:1]
+        [message] = build_messages(self.greeting())[:1]
         return web.json_response({"sender": {"name": self.sender_name}, **message})
 
     def _event(self, data: JsonDict) -> Event | None:
@@ -331,10 +326,6 @@ def _with(event: Event, **fields: Any) -> Event:
     return replace(event, **fields)
 
 
-def _rows(rows: list[list[Button]]) -> tuple[tuple[Button, ...], ...]:
-    return tuple(tuple(row) for row in rows)
-
-
 def _opaque(user_id: Any) -> str:
     return opaque_user(CHANNEL, user_id)
 
@@ -343,41 +334,18 @@ def _opaque(user_id: Any) -> str:
 
 
 class ViberSender:
-    """Sends replies with `send_message`; with proactive messages off, keeps within 24 h."""
+    """Sends replies with `send_message`."""
 
-    def __init__(
-        self,
-        api: ViberApi,
-        sender_name: str,
-        *,
-        db: Database,
-        clock: Clock,
-        proactive: bool = True,
-    ) -> None:
+    def __init__(self, api: ViberApi, sender_name: str) -> None:
         self.api = api
         self.sender_name = sender_name
-        self.db = db
-        self.clock = clock
-        self.proactive = proactive
-        self.users = UsersRepo()
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
-        if not self.proactive:
-            await self._check_free_window(chat_id)
         first: str | None = None
         for message in build_messages(reply):
             token = await self._post(chat_id, message)
             first = first or token
         return first
-
-    async def _check_free_window(self, chat_id: str) -> None:
-        async with self.db.transaction() as conn:
-            user = await self.users.find(conn, CHANNEL, chat_id)
-        if user is None or self.clock() - user.last_seen > FREE_WINDOW:
-            raise Undeliverable(
-                "not sent: VIBER_PROACTIVE_MESSAGES=false and the person has not written "
-                "for over 24 hours (Viber bills such messages)"
-            )
 
     async def _post(self, chat_id: str, message: JsonDict) -> str | None:
         body = {"receiver": chat_id, "sender": {"name": self.sender_name}, **message}

@@ -4,8 +4,7 @@ import io
 from pathlib import Path
 
 from bot import render
-from bot.app import assemble
-from bot.channels.console import CHANNEL, STAFF_ADDRESS, ConsoleChannel
+from bot.app import CONSOLE_STAFF, assemble, open_console
 from bot.settings import Settings
 from handlers import texts
 from tests.bot.test_settings import run_bot
@@ -81,12 +80,11 @@ async def test_with_meaning_ready_the_console_answers_by_meaning_or_hands_over(
     )
     script = io.StringIO("о котрій ви зачиняєтеся\nяка погода завтра\n")
     out = io.StringIO()
-    async with assemble(settings, staff=STAFF_ADDRESS) as app:
+    async with assemble(settings, staff=CONSOLE_STAFF) as app:
         kb = app.core.services.kb
         await kb.wait_embedded()
         assert kb.semantic_ready
-        console = ConsoleChannel(app.core.handle, app.delivery.flush, script, out)
-        app.delivery.senders[CHANNEL] = console.sender
+        console = open_console(app, script, out)
         await console.run()
 
     shown = out.getvalue()

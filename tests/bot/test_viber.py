@@ -19,7 +19,7 @@ from bot.channels.viber import (
     ViberSender,
     build_messages,
 )
-from bot.delivery import Delivery, RetryLater, Undeliverable
+from bot.delivery import Delivery, Policy, RetryLater, Undeliverable, viber_free_window
 from bot.settings import Settings
 from handlers import texts
 from handlers.messages import Attachment, Button, Reply
@@ -191,12 +191,10 @@ async def test_a_viber_question_reaches_librarians_in_telegram_and_the_answer_co
 
 
 @contextlib.asynccontextmanager
-async def sender_for(
-    viber: FakeViberServer, db: Database, clock: FakeClock, *, proactive: bool = True
-) -> AsyncIterator[ViberSender]:
+async def sender_for(viber: FakeViberServer) -> AsyncIterator[ViberSender]:
     api = ViberApi(viber.base_url, viber.token)
     try:
-        yield ViberSender(api, "Приймальня", db=db, clock=clock, proactive=proactive)
+        yield ViberSender(api, "Приймальня")
     finally:
         await api.close()
 
@@ -222,8 +220,9 @@ async def test_without_proactive_messages_a_person_silent_for_a_day_is_not_writt
     async def failed(item: OutboxItem, error: str) -> None:
         failures.append(error)
 
-    async with sender_for(viber, db, clock, proactive=False) as sender:
-        delivery = Delivery(db, {CHANNEL: sender}, clock, on_failed=failed)
+    async with sender_for(viber) as sender:
+        policies: dict[str, Policy] = {CHANNEL: viber_free_window()}
+        delivery = Delivery(db, {CHANNEL: sender}, clock, on_failed=failed, policies=policies)
         outbox = OutboxRepo()
 
         async def queue(text: str) -> None:
@@ -261,7 +260,7 @@ def json_of(data: object) -> str:
 async def test_viber_status_codes_and_http_errors_map_to_delivery_outcomes(
     viber: FakeViberServer, db: Database, clock: FakeClock
 ) -> None:
-    async with sender_for(viber, db, clock) as sender:
+    async with sender_for(viber) as sender:
         with pytest.raises(Undeliverable, match="not subscribed"):
             await sender.send(DEFAULT_USER, Reply("Привіт"))  # never wrote to the bot
         viber.subscribed.add(DEFAULT_USER)
@@ -291,7 +290,7 @@ async def test_replies_become_valid_viber_messages(
             Attachment("document", "BQACAgIAAxkBAAI-telegram-id", file_name="відповідь.pdf"),
         ),
     )
-    async with sender_for(viber, db, clock) as sender:
+    async with sender_for(viber) as sender:
         await sender.send(DEFAULT_USER, reply)
     calls = viber.sent()
     assert all(call.ok for call in calls)  # the fake refuses what Viber would refuse
