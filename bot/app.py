@@ -133,7 +133,9 @@ def open_console(
 ) -> ConsoleChannel:
     """The console channel on an assembled app, its sender registered for delivery."""
     assert app.staff is not None, "the console is assembled with CONSOLE_STAFF"
-    config = ConsoleConfig(staff=app.staff)
+    config = ConsoleConfig(
+        staff=app.staff, files_dir=app.settings.database_path.parent / "console-files"
+    )
     channel = ConsoleChannel(config, app.core.handle, app.delivery.flush, stdin, stdout)
     app.delivery.senders[channel.name] = channel.sender
     return channel
@@ -267,6 +269,7 @@ async def _open_channels(settings: Settings, app: App) -> _Channels:
         viber_config = ViberConfig(
             token=settings.viber_auth_token.get_secret_value(),
             webhook_base_url=settings.webhook_base_url,
+            files_dir=settings.database_path.parent / "viber-files",
             api_url=settings.viber_api_url,
             sender_name=settings.viber_bot_name or DEFAULT_SENDER_NAME,
         )

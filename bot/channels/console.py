@@ -5,6 +5,7 @@
   `@2` presses button 2 of the last staff message, `@#5 text` replies to staff message #5,
   `@text` just says something there.
 - Standard input may be a script: lines are read until end of input, then the bot exits.
+- A file the bot generated is saved under `files_dir`; its path is printed.
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot import render
 from bot.channels.base import Handle, InputChannel
 from handlers import texts
-from handlers.messages import Address, Button, Event, Reply
+from handlers.messages import Address, Attachment, Button, Event, Reply
 
 CHANNEL = "console"
 CITIZEN_CHAT = "citizen"
@@ -40,6 +42,7 @@ class ConsoleConfig:
     """What the console channel is given at assembly."""
 
     staff: Address  # the librarians' chat: the terminal plays the librarians too
+    files_dir: Path  # where files the bot generated are saved
 
 
 @dataclass
@@ -58,6 +61,7 @@ class ConsoleSender:
         self.out = out
         self.screen = screen
         self.staff_chat = config.staff.chat_id
+        self.files_dir = config.files_dir
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         if reply.edit is None:
@@ -71,7 +75,8 @@ class ConsoleSender:
         lines = [text]
         if reply.request_contact:
             lines.append("  (надішліть номер телефону повідомленням)")
-        lines.extend(f"  📎 {a.kind}: {a.file_name or a.file_id}" for a in reply.attachments)
+        for attachment in reply.attachments:
+            lines.append(f"  📎 {attachment.kind}: {await self._file_line(attachment)}")
         buttons = [b for row in reply.buttons for b in row]
         prefix = "@" if staff else ""
         for index, button in enumerate(buttons, 1):
@@ -86,6 +91,27 @@ class ConsoleSender:
         self.out.write("\n".join(lines) + "\n\n")
         self.out.flush()
         return str(number)
+
+    async def _file_line(self, attachment: Attachment) -> str:
+        if attachment.data is not None:
+            name = attachment.file_name or "file"
+            path = await asyncio.to_thread(_save, self.files_dir, name, attachment.data)
+            return f"{name} → {path}"
+        if attachment.url is not None:
+            return f"{attachment.file_name or attachment.url} → {attachment.url}"
+        return attachment.file_name or attachment.file_id or ""
+
+
+def _save(folder: Path, name: str, data: bytes) -> Path:
+    """Save under `folder` without overwriting an earlier file of the same name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = Path(name.replace("\\", "/")).name.lstrip(".") or "file"
+    path, number = folder / safe, 1
+    while path.exists():
+        number += 1
+        path = folder / f"{Path(safe).stem} ({number}){Path(safe).suffix}"
+    path.write_bytes(data)
+    return path
 
 
 class ConsoleChannel(InputChannel):

@@ -23,6 +23,7 @@ from aiogram.exceptions import (
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
+    BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -352,17 +353,27 @@ class TelegramSender:
     async def _send_file(
         self, chat_id: int, attachment: Attachment, to: ReplyParameters | None
     ) -> Message:
+        if attachment.data is not None:
+            upload = BufferedInputFile(attachment.data, filename=shown_name(attachment))
+            return await self._send_media(chat_id, attachment, upload, to)
+        if attachment.url is not None:
+            try:
+                return await self._send_media(chat_id, attachment, attachment.url, to)
+            except TelegramBadRequest:
+                # Telegram fetches only some files by URL (documents: PDF, ZIP, GIF):
+                # the link itself still gets the file to the person.
+                return await self._send_link(chat_id, attachment.url, attachment, to)
         if attachment.messenger_link is not None:
             # A file from another messenger (Viber gives temporary links): pass the link on.
             return await self._send_link(chat_id, attachment.messenger_link, attachment, to)
-        assert attachment.file_id is not None, "links and generated files are not queued yet"
+        assert attachment.file_id is not None
         return await self._send_media(chat_id, attachment, attachment.file_id, to)
 
     async def _send_media(
         self,
         chat_id: int,
         attachment: Attachment,
-        media: str,
+        media: str | BufferedInputFile,
         to: ReplyParameters | None,
     ) -> Message:
         if attachment.kind == "photo":

@@ -9,13 +9,17 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
 
 from bot.app import run_channels
 from bot.channels.viber import (
     CHANNEL,
     WEBHOOK_PATH,
     ViberApi,
+    ViberChannel,
+    ViberConfig,
     ViberSender,
     build_messages,
 )
@@ -333,3 +337,64 @@ def test_viber_needs_a_public_webhook_address() -> None:
     fields["webhook_base_url"] = "https://bot.example.org"
     with_url = Settings(_env_file=None, **fields)  # type: ignore[arg-type,call-arg]
     assert with_url.problems() == [] and with_url.viber_proactive_messages
+
+
+CALENDAR = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+CHART = b"\x89PNG\r\n\x1a\nchart"
+
+
+async def test_a_generated_file_is_served_from_the_webhook_server_as_a_file_message(
+    viber: FakeViberServer, tmp_path: Path
+) -> None:
+    viber.subscribed.add(DEFAULT_USER)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    config = ViberConfig(viber.token, base, tmp_path / "viber-files", viber.base_url)
+    handled: list[object] = []
+
+    async def handle(event: object) -> None:
+        handled.append(event)
+
+    channel = ViberChannel(config, handle, greeting=lambda: Reply("Вітаю!"))
+    server = web.Application()
+    channel.register(server)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    reply = Reply(
+        "Ви записані на курс",
+        attachments=(
+            Attachment.generated(CALENDAR, "курс.ics", "text/calendar"),
+            Attachment.generated(CHART, "графік.png", "image/png", kind="photo"),
+            Attachment.link("https://mkrada.gov.ua/розклад.pdf"),
+        ),
+    )
+    try:
+        await channel.sender.send(DEFAULT_USER, reply)
+        async with aiohttp.ClientSession() as http:
+            guessed = f"{base}/viber/files/{'A' * 32}/курс.ics"
+            async with http.get(guessed) as response:
+                assert response.status == 404
+    finally:
+        await runner.cleanup()
+        await channel.close()
+    text, file, picture, link = viber.sent()
+    assert text.text == "Ви записані на курс"
+    assert file.body["type"] == "file" and file.body["file_name"] == "курс.ics"
+    assert file.body["size"] == len(CALENDAR)
+    assert file.body["media"].startswith(f"{base}/viber/files/")
+    assert file.fetched == (200, "text/calendar", CALENDAR)  # Viber could fetch it
+    assert picture.body["type"] == "picture" and picture.fetched == (200, "image/png", CHART)
+    assert link.body["type"] == "url" and link.body["media"] == "https://mkrada.gov.ua/розклад.pdf"
+    assert handled == []
+
+
+async def test_without_a_public_place_a_generated_file_is_named_not_lost(
+    viber: FakeViberServer,
+) -> None:
+    viber.subscribed.add(DEFAULT_USER)
+    calendar = Attachment.generated(CALENDAR, "курс.ics", "text/calendar")
+    async with sender_for(viber) as sender:
+        await sender.send(DEFAULT_USER, Reply("Ви записані", attachments=(calendar,)))
+    [_, notice] = viber.sent()
+    assert "«курс.ics»" in notice.text and "у Viber його показати неможливо" in notice.text
