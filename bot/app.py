@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TextIO
 
-from bot.channels.console import STAFF_ADDRESS as CONSOLE_STAFF
-from bot.channels.console import ConsoleChannel
-from bot.delivery import Delivery, Sender
+from bot.channels import console
+from bot.channels.base import InputChannel
+from bot.channels.console import ConsoleChannel, ConsoleConfig
+from bot.delivery import Delivery, Policy, Sender, viber_free_window
 from bot.scheduler import start_scheduler
 from bot.settings import Settings
 from handlers.context import Job, Scope, Services
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POLLING_STOP_SECONDS = 15.0
+# In the console the terminal plays the librarians too: their chat is its `@` lines.
+CONSOLE_STAFF = Address(console.CHANNEL, console.STAFF_CHAT)
 
 
 def utc_now() -> datetime:
@@ -46,11 +49,37 @@ class App:
     db: Database
     core: Core
     delivery: Delivery
+    staff: Address | None  # the librarians' chat, the same for the core and the channels
+
+
+def staff_address(settings: Settings) -> Address | None:
+    """The librarians' chat when the bot runs its channels: the Telegram group, if any.
+
+    Resolved once, here; the core (`Services.staff`) and the channels get this one value.
+    """
+    if not settings.librarians or not settings.telegram_enabled or not settings.staff_chat_id:
+        return None
+    from bot.channels.telegram import CHANNEL as TELEGRAM
+
+    return Address(TELEGRAM, str(settings.staff_chat_id))
+
+
+def delivery_policies(settings: Settings) -> dict[str, Policy]:
+    """Channel rules about whether a message may go out at all."""
+    policies: dict[str, Policy] = {}
+    if settings.viber_enabled and not settings.viber_proactive_messages:
+        from bot.channels.viber import CHANNEL as VIBER
+
+        policies[VIBER] = viber_free_window()
+    return policies
 
 
 @contextlib.asynccontextmanager
 async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterator[App]:
-    """Open the database and build the core; close everything on the way out."""
+    """Open the database and build the core; close everything on the way out.
+
+    `staff` is the librarians' chat (`staff_address`, or the console's).
+    """
     kb = await asyncio.to_thread(
         KnowledgeBaseHolder.load, settings.knowledge_base_dir, settings.meaning
     )
@@ -71,7 +100,7 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
             librarians=settings.librarians,
         )
         senders: dict[str, Sender] = {}
-        delivery = Delivery(db, senders, utc_now)
+        delivery = Delivery(db, senders, utc_now, policies=delivery_policies(settings))
         core = Core(db, services, build_routes(), on_queued=delivery.wake)
 
         async def report_failure(item: OutboxItem, error: str) -> None:
@@ -82,7 +111,7 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
             await core.run_job(Job("kb-load-report", _report_skipped(kb), {}))
         scheduler = start_scheduler(core, settings.tz)
         try:
-            yield App(settings, db, core, delivery)
+            yield App(settings, db, core, delivery, staff)
         finally:
             scheduler.shutdown(wait=False)
     finally:
@@ -94,11 +123,23 @@ async def run_console(
     settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> None:
     async with assemble(settings, staff=CONSOLE_STAFF) as app:
-        console = ConsoleChannel(app.core.handle, app.delivery.flush, stdin, stdout)
-        app.delivery.senders["console"] = console.sender
-        await console.run()
+        channel = open_console(app, stdin, stdout)
+        await channel.run()
         await app.core.drain()
         await app.delivery.flush()
+
+
+def open_console(
+    app: App, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> ConsoleChannel:
+    """The console channel on an assembled app, its sender registered for delivery."""
+    assert app.staff is not None, "the console is assembled with CONSOLE_STAFF"
+    config = ConsoleConfig(
+        staff=app.staff, files_dir=app.settings.database_path.parent / "console-files"
+    )
+    channel = ConsoleChannel(config, app.core.handle, app.delivery.flush, stdin, stdout)
+    app.delivery.senders[channel.name] = channel.sender
+    return channel
 
 
 async def run_channels(settings: Settings, stop: asyncio.Event | None = None) -> None:
@@ -112,7 +153,7 @@ async def run_channels(settings: Settings, stop: asyncio.Event | None = None) ->
     # Imported here: aiogram takes seconds to import, and the console does not need it.
     from aiohttp import web
 
-    staff = Address(*settings.staff_chat) if settings.staff_chat else None
+    staff = staff_address(settings)
     if not settings.librarians:
         log.info("LIBRARIANS=off: residents are offered no librarian and no appeals")
     elif staff is None:  # check-settings refuses this; only a caller that skips it gets here
@@ -135,7 +176,7 @@ async def run_channels(settings: Settings, stop: asyncio.Event | None = None) ->
                 log.info(
                     "webhooks listening on %s:%d", settings.webhook_host, settings.webhook_port
                 )
-            if telegram is not None and settings.telegram_mode == "webhook":
+            if telegram is not None and telegram.listens:
                 await telegram.set_webhook()
             elif telegram is not None:
                 polling = asyncio.create_task(telegram.run_polling(), name="polling")
@@ -178,38 +219,64 @@ class _Channels:
     telegram: TelegramChannel | None = None
     viber: ViberChannel | None = None
 
+    @property
+    def opened(self) -> list[InputChannel]:
+        return [c for c in (self.telegram, self.viber) if c is not None]
+
     def web_app(self) -> web.Application | None:
+        """One server for every channel that takes updates over HTTP; None if none does."""
         from aiohttp import web
 
-        server = None
-        if self.telegram is not None and self.telegram.settings.telegram_mode == "webhook":
-            server = self.telegram.webhook_app()
-        if self.viber is not None:
-            server = server or web.Application()
-            self.viber.register(server)
+        listening = [c for c in self.opened if c.listens]
+        if not listening:
+            return None
+        server = web.Application()
+        for channel in listening:
+            channel.register(server)
         return server
 
     async def close(self) -> None:
-        if self.telegram is not None:
-            await self.telegram.close()
-        if self.viber is not None:
-            await self.viber.close()
+        for channel in self.opened:
+            await channel.close()
 
 
 async def _open_channels(settings: Settings, app: App) -> _Channels:
     channels = _Channels()
+    commands, staff_commands = app.core.command_menus()
     if settings.telegram_enabled:
-        from bot.channels.telegram import CHANNEL as TELEGRAM
-        from bot.channels.telegram import TelegramChannel
+        from bot.channels.telegram import TelegramChannel, TelegramConfig
 
-        channels.telegram = TelegramChannel(settings, app.core.handle)
-        app.delivery.senders[TELEGRAM] = channels.telegram.sender
+        assert settings.telegram_bot_token is not None
+        webhook_url = None
+        if settings.telegram_mode == "webhook":
+            assert settings.webhook_base_url is not None  # Settings.problems() says so
+            webhook_url = settings.webhook_base_url + settings.webhook_path
+        telegram_config = TelegramConfig(
+            token=settings.telegram_bot_token.get_secret_value(),
+            api_url=settings.telegram_api_url,
+            webhook_url=webhook_url,
+            webhook_path=settings.webhook_path,
+            webhook_secret=settings.webhook_secret.get_secret_value(),
+            staff=app.staff,
+            commands=commands,
+            staff_commands=staff_commands,
+        )
+        channels.telegram = TelegramChannel(telegram_config, app.core.handle)
     if settings.viber_enabled:
-        from bot.channels.viber import CHANNEL as VIBER
-        from bot.channels.viber import ViberChannel
+        from bot.channels.viber import DEFAULT_SENDER_NAME, ViberChannel, ViberConfig
 
-        channels.viber = ViberChannel(settings, app.core.handle, db=app.db, clock=utc_now)
-        app.delivery.senders[VIBER] = channels.viber.sender
+        assert settings.viber_auth_token is not None
+        assert settings.webhook_base_url is not None  # Settings.problems() says so
+        viber_config = ViberConfig(
+            token=settings.viber_auth_token.get_secret_value(),
+            webhook_base_url=settings.webhook_base_url,
+            files_dir=settings.database_path.parent / "viber-files",
+            api_url=settings.viber_api_url,
+            sender_name=settings.viber_bot_name or DEFAULT_SENDER_NAME,
+        )
+        channels.viber = ViberChannel(viber_config, app.core.handle, greeting=app.core.greeting)
+    for channel in channels.opened:
+        app.delivery.senders[channel.name] = channel.sender
     return channels
 
 

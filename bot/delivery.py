@@ -3,6 +3,9 @@
 Rows are written by the core in the same transaction as the state that caused them, so a
 crash before delivery only delays a message; one after delivery but before it is marked
 sent is the single window in which a message could go out twice.
+
+Rules about whether a message may go out at all on a channel (Viber's billed messages) are
+delivery policies, consulted before each send: channels only render and send.
 """
 
 from __future__ import annotations
@@ -12,33 +15,64 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
+from bot.channels.base import OutputChannel, RetryLater, Undeliverable, backoff
 from handlers.messages import Reply
-from storage.db import Database
+from storage.db import Connection, Database
 from storage.outbox import OutboxItem, OutboxRepo
+from storage.users import UsersRepo
+
+__all__ = [
+    "Delivery",
+    "FreeWindow",
+    "Policy",
+    "RetryLater",
+    "Sender",
+    "Undeliverable",
+    "backoff",
+    "viber_free_window",
+]
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 8
 
 Outcome = Literal["sent", "later", "failed"]
+Sender = OutputChannel
 
 
-class Sender(Protocol):
-    async def send(self, chat_id: str, reply: Reply) -> str | None:
-        """Send; return the id of the (first) message sent, if the channel has one."""
+class Policy(Protocol):
+    async def refuse(self, conn: Connection, item: OutboxItem, now: datetime) -> str | None:
+        """Why `item` must not be sent (it is failed for good with that reason), or None."""
 
 
-class RetryLater(Exception):
-    def __init__(self, seconds: float, reason: str) -> None:
-        super().__init__(reason)
-        self.seconds = seconds
+@dataclass(frozen=True)
+class FreeWindow:
+    """Only to people who wrote within `window`, for a channel that bills later messages and
+    whose chat is the person (Viber: the chat id is the user's id)."""
+
+    window: timedelta
+    reason: str
+    users: UsersRepo = field(default_factory=UsersRepo)
+
+    async def refuse(self, conn: Connection, item: OutboxItem, now: datetime) -> str | None:
+        user = await self.users.find(conn, item.channel, item.chat_id)
+        if user is None or now - user.last_seen > self.window:
+            return self.reason
+        return None
 
 
-class Undeliverable(Exception):
-    """The chat cannot be reached at all (blocked the bot, deleted, …): do not retry."""
+def viber_free_window() -> FreeWindow:
+    """VIBER_PROACTIVE_MESSAGES=false: Viber bills what a bot starts 24 h after the person's
+    last message (bots created since February 2024), so such messages are not sent."""
+    return FreeWindow(
+        timedelta(hours=24),
+        "not sent: VIBER_PROACTIVE_MESSAGES=false and the person has not written "
+        "for over 24 hours (Viber bills such messages)",
+    )
 
 
 class Delivery:
@@ -49,12 +83,14 @@ class Delivery:
         clock: Callable[[], datetime],
         outbox: OutboxRepo | None = None,
         on_failed: Callable[[OutboxItem, str], Awaitable[None]] | None = None,
+        policies: dict[str, Policy] | None = None,
     ) -> None:
         self.db = db
         self.senders = senders
         self.clock = clock
         self.outbox = outbox or OutboxRepo()
         self.on_failed = on_failed
+        self.policies = policies if policies is not None else {}
         self._wake = asyncio.Event()
         self._flush_lock = asyncio.Lock()
 
@@ -102,6 +138,10 @@ class Delivery:
         if sender is None:
             await self._fail(item, f"no such channel: {item.channel}")
             return "failed"
+        refused = await self._refused(item)
+        if refused is not None:
+            await self._fail(item, refused)
+            return "failed"
         reply = Reply.from_json(json.loads(item.reply))
         try:
             external_id = await sender.send(item.chat_id, reply)
@@ -116,6 +156,13 @@ class Delivery:
         async with self.db.transaction() as conn:
             await self.outbox.mark_sent(conn, item.id, external_id, self.clock())
         return "sent"
+
+    async def _refused(self, item: OutboxItem) -> str | None:
+        policy = self.policies.get(item.channel)
+        if policy is None:
+            return None
+        async with self.db.transaction() as conn:
+            return await policy.refuse(conn, item, self.clock())
 
     async def _deliver_later(self, item: OutboxItem, exc: RetryLater) -> Outcome:
         if item.attempts + 1 >= MAX_ATTEMPTS:
@@ -135,8 +182,3 @@ class Delivery:
         )
         if self.on_failed is not None:
             await self.on_failed(item, error)
-
-
-def backoff(attempts: int) -> float:
-    """Seconds to wait before the next try of a message that failed `attempts` times."""
-    return float(min(300, 2 ** (attempts + 1)))

@@ -121,13 +121,6 @@ class Settings(BaseSettings):
         return self.knowledge_base_dir / "_drafts"
 
     @property
-    def staff_chat(self) -> tuple[str, str] | None:
-        """Where librarians work when the bot runs its channels: (channel, chat id)."""
-        if not self.librarians or not self.telegram_enabled or not self.staff_chat_id:
-            return None
-        return "telegram", str(self.staff_chat_id)
-
-    @property
     def telegram_enabled(self) -> bool:
         return self.telegram_bot_token is not None
 

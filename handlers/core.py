@@ -283,6 +283,17 @@ class Core:
             log.exception("could not queue the apology")
             return []
 
+    def greeting(self) -> Reply:
+        """What /start shows, for a channel that greets before anyone writes (Viber's
+        welcome message); touches no database."""
+        rows = menu.menu_buttons(librarians=self.services.librarians)
+        return Reply(texts.GREETING, tuple(tuple(row) for row in rows))
+
+    def command_menus(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """The commands residents and librarians are shown, (command, description) each,
+        as the features' routers declare them."""
+        return self.routes.command_menu(staff=False), self.routes.command_menu(staff=True)
+
 
 def _bare(label: str) -> str:
     """`📚 Довідка / запитати` → `довідка / запитати`: labels match without emoji or case."""

@@ -7,21 +7,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import Any
 
-AttachmentKind = Literal["photo", "document", "video", "audio", "voice", "other"]
+# Re-exported: handlers and channels take the attachment type from here.
+from storage.attachments import Attachment as Attachment
+from storage.attachments import AttachmentKind as AttachmentKind
 
 # The pseudo-channel of the librarians' chat: resolved by the core to the real one.
 STAFF = "staff"
-
-
-@dataclass(frozen=True)
-class Attachment:
-    kind: AttachmentKind
-    file_id: str  # the messenger's own id: we never store the file itself
-    file_name: str | None = None
-    size: int | None = None
-    caption: str | None = None  # the words sent with the file
 
 
 @dataclass(frozen=True)
@@ -97,9 +90,16 @@ class Reply:
     edit: str | None = None  # id of an earlier message in that chat to replace instead
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        data.pop("to")
-        return data
+        """The outbox row's form. A generated file travels inside it (base64): the row is
+        written in the handler's transaction, so the file is queued with its message."""
+        return {
+            "text": self.text,
+            "buttons": [[asdict(b) for b in row] for row in self.buttons],
+            "request_contact": self.request_contact,
+            "attachments": [a.to_json() for a in self.attachments],
+            "ref": self.ref,
+            "edit": self.edit,
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Reply:
@@ -107,7 +107,7 @@ class Reply:
             text=data["text"],
             buttons=tuple(tuple(Button(**b) for b in row) for row in data.get("buttons", ())),
             request_contact=data.get("request_contact", False),
-            attachments=tuple(Attachment(**a) for a in data.get("attachments", ())),
+            attachments=tuple(Attachment.from_json(a) for a in data.get("attachments", ())),
             ref=data.get("ref"),
             edit=data.get("edit"),
         )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from sqlite3 import Row
 from typing import Any
 
 from storage._time import from_db, to_db
+from storage.attachments import Attachment, attachments_from_db, attachments_to_db
 from storage.db import Connection
 
 # Statuses still waiting for the city council's answer: the deadline list watches these.
@@ -43,17 +43,6 @@ _EDITABLE = frozenset(
 
 
 @dataclass(frozen=True)
-class StoredFile:
-    """A photo or document by the messenger's own file id."""
-
-    kind: str
-    file_id: str
-    file_name: str | None = None
-    size: int | None = None
-    caption: str | None = None  # what the resident wrote with it
-
-
-@dataclass(frozen=True)
 class Appeal:
     id: int
     user_id: int
@@ -70,7 +59,7 @@ class Appeal:
     email: str | None
     topic: str | None
     body: str | None
-    attachments: tuple[StoredFile, ...]
+    attachments: tuple[Attachment, ...]
     confidential: bool
     priority: str | None
     repeat_of: str | None
@@ -83,7 +72,7 @@ class Appeal:
     forwarded_to: str | None
     outcome: str | None
     answer: str | None
-    answer_files: tuple[StoredFile, ...]
+    answer_files: tuple[Attachment, ...]
     created_at: datetime
     updated_at: datetime
 
@@ -103,22 +92,6 @@ class HistoryEntry:
 
 def format_number(year: int, seq: int) -> str:
     return f"{NUMBER_PREFIX}-{year}-{seq:06d}"
-
-
-def files_to_db(files: tuple[StoredFile, ...]) -> str:
-    return json.dumps(
-        [
-            {
-                "kind": f.kind,
-                "file_id": f.file_id,
-                "file_name": f.file_name,
-                "size": f.size,
-                "caption": f.caption,
-            }
-            for f in files
-        ],
-        ensure_ascii=False,
-    )
 
 
 class AppealsRepo:
@@ -346,12 +319,8 @@ def _to_db_value(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):
-        return files_to_db(value)
+        return attachments_to_db(value)
     return value
-
-
-def _files(text: str) -> tuple[StoredFile, ...]:
-    return tuple(StoredFile(**item) for item in json.loads(text))
 
 
 def _stamp(text: str | None) -> datetime | None:
@@ -379,7 +348,7 @@ def _appeal(row: Row) -> Appeal:
         email=row["email"],
         topic=row["topic"],
         body=row["body"],
-        attachments=_files(row["attachments"]),
+        attachments=attachments_from_db(row["attachments"]),
         confidential=bool(row["confidential"]),
         priority=row["priority"],
         repeat_of=row["repeat_of"],
@@ -392,7 +361,7 @@ def _appeal(row: Row) -> Appeal:
         forwarded_to=row["forwarded_to"],
         outcome=row["outcome"],
         answer=row["answer"],
-        answer_files=_files(row["answer_files"]),
+        answer_files=attachments_from_db(row["answer_files"]),
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
     )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Row
-from typing import Any
 
 from storage._time import from_db, to_db
+from storage.attachments import Attachment, attachments_from_db, attachments_to_db
 from storage.db import Connection
 
 
@@ -38,7 +39,7 @@ class TicketMessage:
     author: str
     author_name: str | None
     text: str
-    attachments: list[dict[str, Any]]
+    attachments: tuple[Attachment, ...]
     created_at: datetime
 
 
@@ -53,7 +54,7 @@ class TicketsRepo:
         candidates: list[str],
         query_id: int | None,
         now: datetime,
-        attachments: list[dict[str, str | None]] | None = None,
+        attachments: Sequence[Attachment] = (),
     ) -> Ticket:
         cur = await conn.execute(
             "INSERT INTO tickets (user_id, question, source, query_id, candidates, created_at)"
@@ -61,9 +62,7 @@ class TicketsRepo:
             (user_id, question, source, query_id, json.dumps(candidates), to_db(now)),
         )
         assert cur.lastrowid is not None
-        await self.add_message(
-            conn, cur.lastrowid, "citizen", None, question, attachments or [], now
-        )
+        await self.add_message(conn, cur.lastrowid, "citizen", None, question, attachments, now)
         ticket = await self.get(conn, cur.lastrowid)
         assert ticket is not None
         return ticket
@@ -142,7 +141,7 @@ class TicketsRepo:
         author: str,
         author_name: str | None,
         text: str,
-        attachments: list[dict[str, Any]],
+        attachments: Sequence[Attachment],
         now: datetime,
     ) -> None:
         await conn.execute(
@@ -154,7 +153,7 @@ class TicketsRepo:
                 author,
                 author_name,
                 text,
-                json.dumps(attachments, ensure_ascii=False),
+                attachments_to_db(attachments),
                 to_db(now),
             ),
         )
@@ -169,7 +168,7 @@ class TicketsRepo:
                 author=row["author"],
                 author_name=row["author_name"],
                 text=row["text"],
-                attachments=json.loads(row["attachments"]),
+                attachments=attachments_from_db(row["attachments"]),
                 created_at=from_db(row["created_at"]),
             )
             for row in rows

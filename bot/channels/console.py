@@ -5,6 +5,7 @@
   `@2` presses button 2 of the last staff message, `@#5 text` replies to staff message #5,
   `@text` just says something there.
 - Standard input may be a script: lines are read until end of input, then the bot exits.
+- A file the bot generated is saved under `files_dir`; its path is printed.
 """
 
 from __future__ import annotations
@@ -14,16 +15,17 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any, TextIO
 
 from bot import render
+from bot.channels.base import Handle, InputChannel
 from handlers import texts
-from handlers.messages import Address, Button, Event, Reply
+from handlers.messages import Address, Attachment, Button, Event, Reply
 
 CHANNEL = "console"
 CITIZEN_CHAT = "citizen"
-STAFF_CHAT = "staff"
-STAFF_ADDRESS = Address(CHANNEL, STAFF_CHAT)
+STAFF_CHAT = "staff"  # the chat the `@` lines come from, when assembly makes it the staff's
 CITIZEN_USER = "console-user"
 LIBRARIAN_USER = "console-librarian"
 
@@ -33,6 +35,14 @@ BANNER = (
 )
 STAFF_MARK = "[бібліотекарі #{number}]"
 EDITED_MARK = " (оновлено)"
+
+
+@dataclass(frozen=True)
+class ConsoleConfig:
+    """What the console channel is given at assembly."""
+
+    staff: Address  # the librarians' chat: the terminal plays the librarians too
+    files_dir: Path  # where files the bot generated are saved
 
 
 @dataclass
@@ -47,15 +57,17 @@ class _Screen:
 
 
 class ConsoleSender:
-    def __init__(self, out: TextIO, screen: _Screen) -> None:
+    def __init__(self, out: TextIO, screen: _Screen, config: ConsoleConfig) -> None:
         self.out = out
         self.screen = screen
+        self.staff_chat = config.staff.chat_id
+        self.files_dir = config.files_dir
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         if reply.edit is None:
             self.screen.counter += 1
         number = int(reply.edit) if reply.edit is not None else self.screen.counter
-        staff = chat_id == STAFF_CHAT
+        staff = chat_id == self.staff_chat
         text = render.to_plain(reply.text)
         if staff:
             mark = STAFF_MARK.format(number=number)
@@ -63,7 +75,8 @@ class ConsoleSender:
         lines = [text]
         if reply.request_contact:
             lines.append("  (надішліть номер телефону повідомленням)")
-        lines.extend(f"  📎 {a.kind}: {a.file_name or a.file_id}" for a in reply.attachments)
+        for attachment in reply.attachments:
+            lines.append(f"  📎 {attachment.kind}: {await self._file_line(attachment)}")
         buttons = [b for row in reply.buttons for b in row]
         prefix = "@" if staff else ""
         for index, button in enumerate(buttons, 1):
@@ -79,21 +92,46 @@ class ConsoleSender:
         self.out.flush()
         return str(number)
 
+    async def _file_line(self, attachment: Attachment) -> str:
+        if attachment.data is not None:
+            name = attachment.file_name or "file"
+            path = await asyncio.to_thread(_save, self.files_dir, name, attachment.data)
+            return f"{name} → {path}"
+        if attachment.url is not None:
+            return f"{attachment.file_name or attachment.url} → {attachment.url}"
+        return attachment.file_name or attachment.file_id or ""
 
-class ConsoleChannel:
+
+def _save(folder: Path, name: str, data: bytes) -> Path:
+    """Save under `folder` without overwriting an earlier file of the same name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = Path(name.replace("\\", "/")).name.lstrip(".") or "file"
+    path, number = folder / safe, 1
+    while path.exists():
+        number += 1
+        path = folder / f"{Path(safe).stem} ({number}){Path(safe).suffix}"
+    path.write_bytes(data)
+    return path
+
+
+class ConsoleChannel(InputChannel):
+    name = CHANNEL
+
     def __init__(
         self,
-        handle: Callable[[Event], Awaitable[Any]],
+        config: ConsoleConfig,
+        handle: Handle,
         flush: Callable[[], Awaitable[Any]],
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
     ) -> None:
-        self.handle = handle
+        super().__init__(handle)
         self.flush = flush
         self.stdin = stdin or sys.stdin
         self.out = stdout or sys.stdout
+        self.staff_chat = config.staff.chat_id
         self.screen = _Screen()
-        self.sender = ConsoleSender(self.out, self.screen)
+        self.sender = ConsoleSender(self.out, self.screen, config)
         self.interactive = self.stdin.isatty()
 
     async def run(self) -> None:
@@ -134,7 +172,7 @@ class ConsoleChannel:
             Event,
             CHANNEL,
             LIBRARIAN_USER,
-            STAFF_CHAT,
+            self.staff_chat,
             display_name="Бібліотекар",
             from_staff_chat=True,
             is_staff=True,

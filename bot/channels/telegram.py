@@ -5,9 +5,7 @@ from __future__ import annotations
 import html
 import logging
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from typing import Any
+from dataclasses import dataclass, replace
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -25,6 +23,7 @@ from aiogram.exceptions import (
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
+    BufferedInputFile,
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -37,31 +36,22 @@ from aiogram.types import (
 from aiohttp import web
 
 from bot import render
-from bot.delivery import RetryLater, Undeliverable, backoff
-from bot.settings import Settings
+from bot.channels.base import (
+    CommandMenu,
+    Handle,
+    InputChannel,
+    RetryLater,
+    Undeliverable,
+    backoff,
+    shown_name,
+)
 from handlers import texts
-from handlers.messages import Attachment, Contact, Event, Reply
+from handlers.messages import Address, Attachment, Contact, Event, Reply
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
-COMMANDS = [
-    BotCommand(command="start", description="Почати й показати меню"),
-    BotCommand(command="menu", description="Головне меню"),
-    BotCommand(command="my", description="Мої звернення"),
-    BotCommand(command="help", description="Як користуватися"),
-    BotCommand(command="cancel", description="Скасувати й повернутися до меню"),
-]
-# Shown in the librarians' group only.
-STAFF_COMMANDS = [
-    BotCommand(command="queue", description="Відкриті запитання"),
-    BotCommand(command="appeals", description="Звернення до міського голови"),
-    BotCommand(command="appeal", description="Звернення за номером, з історією"),
-    BotCommand(command="assist", description="Подати звернення за відвідувача"),
-    BotCommand(command="reload_kb", description="Перечитати базу знань"),
-    BotCommand(command="help", description="Команди бібліотекарів"),
-]
 # Kinds of message we cannot read, by the Message field that carries them.
 UNSUPPORTED_FIELDS = (
     "sticker",
@@ -80,14 +70,32 @@ STAFF_CACHE_SECONDS = 60.0
 # Answered in any group the bot is in, so the librarians' group can be found.
 CHAT_ID_COMMAND = "chatid"
 
-Handle = Callable[[Event], Awaitable[Any]]
+
+@dataclass(frozen=True)
+class TelegramConfig:
+    """What the Telegram channel is given at assembly."""
+
+    token: str
+    api_url: str = "https://api.telegram.org"
+    # Where Telegram calls (base URL + path); None: the bot long-polls instead.
+    webhook_url: str | None = None
+    webhook_path: str = "/telegram/webhook"
+    webhook_secret: str = ""
+    staff: Address | None = None  # the librarians' chat, when it is a Telegram group
+    commands: CommandMenu = ()  # the menu of commands residents see
+    staff_commands: CommandMenu = ()  # shown in the librarians' group only
+
+    @property
+    def staff_chat_id(self) -> int | None:
+        if self.staff is None or self.staff.channel != CHANNEL:
+            return None
+        return int(self.staff.chat_id)
 
 
-def make_bot(settings: Settings) -> Bot:
-    assert settings.telegram_bot_token is not None
-    session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_url))
+def make_bot(config: TelegramConfig) -> Bot:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(config.api_url))
     return Bot(
-        settings.telegram_bot_token.get_secret_value(),
+        config.token,
         session=session,
         default=DefaultBotProperties(parse_mode=ParseMode.HTML, link_preview_is_disabled=True),
     )
@@ -117,12 +125,15 @@ class StaffCheck:
         return is_staff
 
 
-class TelegramChannel:
-    def __init__(self, settings: Settings, handle: Handle, bot: Bot | None = None) -> None:
-        self.settings = settings
-        self.handle = handle
-        self.bot = bot or make_bot(settings)
-        self.staff_chat_id = settings.staff_chat_id
+class TelegramChannel(InputChannel):
+    name = CHANNEL
+
+    def __init__(self, config: TelegramConfig, handle: Handle, bot: Bot | None = None) -> None:
+        super().__init__(handle)
+        self.config = config
+        self.listens = config.webhook_url is not None
+        self.bot = bot or make_bot(config)
+        self.staff_chat_id = config.staff_chat_id
         self.is_staff = StaffCheck(self.bot, self.staff_chat_id)
         self.sender = TelegramSender(self.bot)
         self.dispatcher = Dispatcher()
@@ -132,10 +143,11 @@ class TelegramChannel:
         self.dispatcher.include_router(router)
 
     async def setup(self) -> None:
-        await self.bot.set_my_commands(COMMANDS)
+        await self.bot.set_my_commands(_commands(self.config.commands))
         if self.staff_chat_id is not None:
             await self.bot.set_my_commands(
-                STAFF_COMMANDS, scope=BotCommandScopeChat(chat_id=self.staff_chat_id)
+                _commands(self.config.staff_commands),
+                scope=BotCommandScopeChat(chat_id=self.staff_chat_id),
             )
 
     async def run_polling(self) -> None:
@@ -155,28 +167,28 @@ class TelegramChannel:
         if self.dispatcher._running_lock.locked():
             await self.dispatcher.stop_polling()
 
-    def webhook_app(self) -> web.Application:
-        """An aiohttp app answering Telegram's webhook calls, secret token checked."""
+    def register(self, app: web.Application) -> None:
+        """Answer Telegram's webhook calls on `app`, secret token checked."""
+        if not self.listens:
+            return
         from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 
-        app = web.Application()
         # Not in the background: Telegram hears 200 only once the update is committed,
         # and retries it otherwise.
         SimpleRequestHandler(
             self.dispatcher,
             self.bot,
             handle_in_background=False,
-            secret_token=self.settings.webhook_secret.get_secret_value(),
-        ).register(app, path=self.settings.webhook_path)
+            secret_token=self.config.webhook_secret,
+        ).register(app, path=self.config.webhook_path)
         setup_application(app, self.dispatcher, bot=self.bot)
-        return app
 
     async def set_webhook(self) -> None:
         await self.setup()
-        assert self.settings.webhook_base_url is not None
+        assert self.config.webhook_url is not None
         await self.bot.set_webhook(
-            self.settings.webhook_base_url + self.settings.webhook_path,
-            secret_token=self.settings.webhook_secret.get_secret_value(),
+            self.config.webhook_url,
+            secret_token=self.config.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
         )
 
@@ -334,20 +346,46 @@ class TelegramSender:
         if first_id is not None:
             to = ReplyParameters(message_id=first_id, allow_sending_without_reply=True)
         for attachment in reply.attachments:
-            if attachment.file_id.startswith(("http://", "https://")):
-                # A file from another messenger (Viber gives links): Telegram takes only
-                # some kinds of file by URL, so pass the link on instead.
-                name = attachment.file_name or attachment.kind
-                link = f'📎 <a href="{html.escape(attachment.file_id)}">{html.escape(name)}</a>'
-                sent = await self.bot.send_message(chat_id, link, reply_parameters=to)
-            elif attachment.kind == "photo":
-                sent = await self.bot.send_photo(chat_id, attachment.file_id, reply_parameters=to)
-            else:
-                sent = await self.bot.send_document(
-                    chat_id, attachment.file_id, reply_parameters=to
-                )
+            sent = await self._send_file(chat_id, attachment, to)
             first_id = first_id or sent.message_id
         return str(first_id) if first_id is not None else None
+
+    async def _send_file(
+        self, chat_id: int, attachment: Attachment, to: ReplyParameters | None
+    ) -> Message:
+        if attachment.data is not None:
+            upload = BufferedInputFile(attachment.data, filename=shown_name(attachment))
+            return await self._send_media(chat_id, attachment, upload, to)
+        if attachment.url is not None:
+            try:
+                return await self._send_media(chat_id, attachment, attachment.url, to)
+            except TelegramBadRequest:
+                # Telegram fetches only some files by URL (documents: PDF, ZIP, GIF):
+                # the link itself still gets the file to the person.
+                return await self._send_link(chat_id, attachment.url, attachment, to)
+        if attachment.messenger_link is not None:
+            # A file from another messenger (Viber gives temporary links): pass the link on.
+            return await self._send_link(chat_id, attachment.messenger_link, attachment, to)
+        assert attachment.file_id is not None
+        return await self._send_media(chat_id, attachment, attachment.file_id, to)
+
+    async def _send_media(
+        self,
+        chat_id: int,
+        attachment: Attachment,
+        media: str | BufferedInputFile,
+        to: ReplyParameters | None,
+    ) -> Message:
+        if attachment.kind == "photo":
+            return await self.bot.send_photo(chat_id, media, reply_parameters=to)
+        return await self.bot.send_document(chat_id, media, reply_parameters=to)
+
+    async def _send_link(
+        self, chat_id: int, url: str, attachment: Attachment, to: ReplyParameters | None
+    ) -> Message:
+        name = html.escape(shown_name(attachment))
+        link = f'📎 <a href="{html.escape(url)}">{name}</a>'
+        return await self.bot.send_message(chat_id, link, reply_parameters=to)
 
     async def _edit(self, chat_id: int, message_id: int, reply: Reply) -> str:
         # An edited card must stay one message: the text is cut, not split.
@@ -363,6 +401,10 @@ class TelegramSender:
             if "message is not modified" not in exc.message:
                 raise
         return str(message_id)
+
+
+def _commands(menu: CommandMenu) -> list[BotCommand]:
+    return [BotCommand(command=command, description=text) for command, text in menu]
 
 
 def _inline_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -12,18 +12,27 @@ API address is a module constant, so the REST calls are ours: aiohttp, the token
   response body. It cannot go through the outbox: Viber refuses `send_message` to a person
   who has not written yet ("not subscribed"), and the greeting in the body is the one message
   Viber lets a bot send then. Nothing is stored: the dialog starts with the first message.
+- Viber takes a file message only by a public URL. A file the bot generated (a calendar
+  entry, a chart) is written under `files_dir` and served from the webhook server, which
+  Viber needs anyway, under an unguessable path (`/viber/files/<token>/<name>`).
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import replace
-from datetime import datetime, timedelta
+import re
+import secrets
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from aiohttp import web
@@ -47,10 +56,8 @@ from viberbot.api.viber_requests import (
 )
 
 from bot import render
-from bot.delivery import RetryLater, Undeliverable
-from bot.settings import Settings
+from bot.channels.base import Handle, InputChannel, RetryLater, Undeliverable
 from handlers import texts
-from handlers.menu import menu_buttons
 from handlers.messages import (
     Attachment,
     AttachmentKind,
@@ -60,13 +67,12 @@ from handlers.messages import (
     Reply,
     opaque_user,
 )
-from storage.db import Database
-from storage.users import UsersRepo
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "viber"
 WEBHOOK_PATH = "/viber/webhook"
+FILES_PATH = "/viber/files"
 SIGNATURE_HEADER = "X-Viber-Content-Signature"
 TOKEN_HEADER = "X-Viber-Auth-Token"
 BUTTON_PREFIX = "btn:"
@@ -77,8 +83,6 @@ SENDER_NAME_LIMIT = 28
 DEFAULT_SENDER_NAME = "Приймальня"
 # Callbacks we ask for besides `message` and `webhook`, which always come.
 EVENT_TYPES = ["conversation_started", "subscribed", "unsubscribed", "delivered", "seen", "failed"]
-# Viber bills messages a bot starts later than this after the person's last message.
-FREE_WINDOW = timedelta(hours=24)
 SHARE_PHONE_API_VERSION = 3
 REQUEST_TIMEOUT = 15.0
 
@@ -100,9 +104,22 @@ TOO_MANY_REQUESTS = 12
 RETRY_SECONDS = 5.0
 ACCOUNT_RETRY_SECONDS = 60.0  # token, account or webhook trouble: an operator must act
 
-Handle = Callable[[Event], Awaitable[Any]]
-Clock = Callable[[], datetime]
 JsonDict = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ViberConfig:
+    """What the Viber channel is given at assembly."""
+
+    token: str
+    webhook_base_url: str  # public HTTPS: Viber calls it, and fetches generated files there
+    files_dir: Path  # generated files served to Viber are written here
+    api_url: str = "https://chatapi.viber.com/pa"
+    sender_name: str = DEFAULT_SENDER_NAME
+
+    @property
+    def webhook_url(self) -> str:
+        return self.webhook_base_url + WEBHOOK_PATH
 
 
 class ViberApiError(Exception):
@@ -148,46 +165,35 @@ class ViberApi:
 # --- incoming ------------------------------------------------------------------------------
 
 
-class ViberChannel:
+class ViberChannel(InputChannel):
+    name = CHANNEL
+    listens = True  # Viber has no polling: it calls the webhook
+
     def __init__(
         self,
-        settings: Settings,
+        config: ViberConfig,
         handle: Handle,
         *,
-        db: Database,
-        clock: Clock,
+        greeting: Callable[[], Reply],
         api: ViberApi | None = None,
     ) -> None:
-        assert settings.viber_auth_token is not None
-        token = settings.viber_auth_token.get_secret_value()
-        self.handle = handle
-        self._key = token.encode()
-        self.api = api or ViberApi(settings.viber_api_url, token)
-        self.sender_name = (settings.viber_bot_name or DEFAULT_SENDER_NAME)[:SENDER_NAME_LIMIT]
-        self.sender = ViberSender(
-            self.api,
-            self.sender_name,
-            db=db,
-            clock=clock,
-            proactive=settings.viber_proactive_messages,
-        )
-        base = settings.webhook_base_url
-        self.webhook_url = base + WEBHOOK_PATH if base else None
-        # The welcome menu offers librarians and appeals only when their group exists.
-        self.librarians = settings.librarians
+        super().__init__(handle)
+        self._key = config.token.encode()
+        self.greeting = greeting  # what /start shows, from the core
+        self.api = api or ViberApi(config.api_url, config.token)
+        self.sender_name = config.sender_name[:SENDER_NAME_LIMIT]
+        self.files = PublishedFiles(config.files_dir, config.webhook_base_url + FILES_PATH)
+        self.sender = ViberSender(self.api, self.sender_name, files=self.files)
+        self.webhook_url = config.webhook_url
 
     def register(self, app: web.Application) -> None:
-        """Add the callback route to an aiohttp app (one server may host several bots)."""
+        """Add the callback and file routes to an aiohttp app (one server may host several
+        bots)."""
         app.router.add_post(WEBHOOK_PATH, self.on_callback)
-
-    def webhook_app(self) -> web.Application:
-        app = web.Application()
-        self.register(app)
-        return app
+        app.router.add_get(FILES_PATH + "/{token}/{name}", self.files.serve)
 
     async def set_webhook(self) -> None:
         """Tell Viber where to call. It calls at once with a `webhook` event: listen first."""
-        assert self.webhook_url is not None
         await self.api.call(
             "set_webhook",
             {"url": self.webhook_url, "event_types": EVENT_TYPES, "send_name": True},
@@ -232,8 +238,7 @@ class ViberChannel:
             return web.json_response({})
         assert isinstance(started, ViberConversationStartedRequest)
         log.info("viber conversation started: user=%s", _opaque(started.user.id))
-        menu = _rows(menu_buttons(librarians=self.librarians))
-        [message] = build_messages(Reply(texts.GREETING, menu))[:1]
+        [message] = build_messages(self.greeting())[:1]
         return web.json_response({"sender": {"name": self.sender_name}, **message})
 
     def _event(self, data: JsonDict) -> Event | None:
@@ -331,10 +336,6 @@ def _with(event: Event, **fields: Any) -> Event:
     return replace(event, **fields)
 
 
-def _rows(rows: list[list[Button]]) -> tuple[tuple[Button, ...], ...]:
-    return tuple(tuple(row) for row in rows)
-
-
 def _opaque(user_id: Any) -> str:
     return opaque_user(CHANNEL, user_id)
 
@@ -343,41 +344,24 @@ def _opaque(user_id: Any) -> str:
 
 
 class ViberSender:
-    """Sends replies with `send_message`; with proactive messages off, keeps within 24 h."""
+    """Sends replies with `send_message`; generated files are published for Viber to fetch."""
 
     def __init__(
-        self,
-        api: ViberApi,
-        sender_name: str,
-        *,
-        db: Database,
-        clock: Clock,
-        proactive: bool = True,
+        self, api: ViberApi, sender_name: str, *, files: PublishedFiles | None = None
     ) -> None:
         self.api = api
         self.sender_name = sender_name
-        self.db = db
-        self.clock = clock
-        self.proactive = proactive
-        self.users = UsersRepo()
+        self.files = files
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
-        if not self.proactive:
-            await self._check_free_window(chat_id)
+        if self.files is not None and any(a.data is not None for a in reply.attachments):
+            published = [await self.files.published(a) for a in reply.attachments]
+            reply = replace(reply, attachments=tuple(published))
         first: str | None = None
         for message in build_messages(reply):
             token = await self._post(chat_id, message)
             first = first or token
         return first
-
-    async def _check_free_window(self, chat_id: str) -> None:
-        async with self.db.transaction() as conn:
-            user = await self.users.find(conn, CHANNEL, chat_id)
-        if user is None or self.clock() - user.last_seen > FREE_WINDOW:
-            raise Undeliverable(
-                "not sent: VIBER_PROACTIVE_MESSAGES=false and the person has not written "
-                "for over 24 hours (Viber bills such messages)"
-            )
 
     async def _post(self, chat_id: str, message: JsonDict) -> str | None:
         body = {"receiver": chat_id, "sender": {"name": self.sender_name}, **message}
@@ -420,9 +404,10 @@ def build_messages(reply: Reply) -> list[JsonDict]:
 
 
 def _attachment_message(attachment: Attachment) -> JsonDict:
-    url = attachment.file_id
-    if not url.startswith(("https://", "http://")):
-        # A Telegram file id means nothing to Viber: say honestly where the file is.
+    url = attachment.url or attachment.messenger_link
+    if url is None:
+        # A Telegram file id means nothing to Viber, and a generated file needs a public
+        # address: say honestly where the file is.
         name = f" «{attachment.file_name}»" if attachment.file_name else ""
         notice: JsonDict = TextMessage(text=texts.VIBER_FILE_NOT_SHOWN.format(name=name)).to_dict()
         return notice
@@ -482,3 +467,72 @@ def _button(button: Button, width: int) -> JsonDict:
         "ActionBody": BUTTON_PREFIX + (button.payload or "noop"),
         "Silent": True,
     }
+
+
+# --- generated files -------------------------------------------------------------------------
+
+# Long enough for Viber to fetch a file whenever it does, short enough not to pile up.
+KEEP_FILES_SECONDS = 30 * 24 * 3600
+TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+TYPE_FILE = ".type"  # beside each file: its MIME type, to serve it as what it is
+
+
+class PublishedFiles:
+    """Generated files at unguessable URLs on the webhook server: Viber takes a file
+    message only by a public URL, and there is nowhere else public to put them.
+
+    Written to disk, not kept in memory, so that a restart does not break a link Viber has
+    not fetched yet; removed after `KEEP_FILES_SECONDS`.
+    """
+
+    def __init__(self, folder: Path, base_url: str) -> None:
+        self.folder = folder
+        self.base_url = base_url
+
+    async def published(self, attachment: Attachment) -> Attachment:
+        """The attachment as a link Viber can fetch, when it is a generated file."""
+        if attachment.data is None:
+            return attachment
+        assert attachment.mime_type is not None
+        token = secrets.token_urlsafe(24)  # 32 characters, 192 random bits
+        name = _safe_name(attachment.file_name or "file")
+        await asyncio.to_thread(self._save, token, name, attachment.data, attachment.mime_type)
+        url = f"{self.base_url}/{token}/{quote(name)}"
+        return Attachment(attachment.kind, url=url, file_name=name, size=len(attachment.data))
+
+    async def serve(self, request: web.Request) -> web.StreamResponse:
+        token, name = request.match_info["token"], request.match_info["name"]
+        if not TOKEN.fullmatch(token) or name != _safe_name(name):
+            raise web.HTTPNotFound()
+        found = await asyncio.to_thread(self._find, token, name)
+        if found is None:
+            raise web.HTTPNotFound()
+        path, mime = found
+        return web.FileResponse(path, headers={"Content-Type": mime})
+
+    def _save(self, token: str, name: str, data: bytes, mime: str) -> None:
+        self._prune()
+        folder = self.folder / token
+        folder.mkdir(parents=True)
+        (folder / name).write_bytes(data)
+        (folder / TYPE_FILE).write_text(mime, encoding="utf-8")
+
+    def _find(self, token: str, name: str) -> tuple[Path, str] | None:
+        path = self.folder / token / name
+        if not path.is_file():
+            return None
+        return path, (self.folder / token / TYPE_FILE).read_text(encoding="utf-8").strip()
+
+    def _prune(self) -> None:
+        if not self.folder.is_dir():
+            return
+        oldest = time.time() - KEEP_FILES_SECONDS
+        for folder in self.folder.iterdir():
+            if folder.is_dir() and folder.stat().st_mtime < oldest:
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _safe_name(name: str) -> str:
+    """A file name that stays one path segment: no folders, not hidden, not empty."""
+    cleaned = name.replace("/", "_").replace("\\", "_").strip().lstrip(".")
+    return cleaned[:120] or "file"

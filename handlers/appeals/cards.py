@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from handlers import texts
@@ -13,14 +14,14 @@ from handlers.context import Scope
 from handlers.dates import fmt_day, local_day
 from handlers.menu import HOME
 from handlers.messages import Address, Attachment, Button
-from storage.appeals import Appeal, StoredFile
+from storage.appeals import Appeal
 
 
 def card_ref(appeal: Appeal) -> str:
     return f"appeal:{appeal.id}"
 
 
-def files_listed(files: Sequence[StoredFile]) -> str:
+def files_listed(files: Sequence[Attachment]) -> str:
     """«2: фото («тріщина в стіні»), лист.pdf» — what came with the appeal, as sent."""
     if not files:
         return texts.APPEAL_FILES_NONE
@@ -35,10 +36,10 @@ def files_listed(files: Sequence[StoredFile]) -> str:
     return f"{len(files)}: " + ", ".join(items)
 
 
-def as_attachments(files: Iterable[StoredFile]) -> tuple[Attachment, ...]:
+def as_attachments(files: Iterable[Attachment]) -> tuple[Attachment, ...]:
+    # The caption is listed in the card's text; the file goes as a photo or a document.
     return tuple(
-        Attachment("photo" if f.kind == "photo" else "document", f.file_id, f.file_name, f.size)
-        for f in files
+        replace(f, kind="photo" if f.kind == "photo" else "document", caption=None) for f in files
     )
 
 

@@ -13,8 +13,8 @@ from handlers import texts
 from handlers.appeals.rules import MAX_BODY, MAX_FILE_BYTES, MAX_FILES, MIN_BODY, topic_label
 from handlers.context import Context
 from handlers.dialog import Files, Invalid, Step
-from handlers.messages import Attachment, Event
-from storage.appeals import Appeal, StoredFile
+from handlers.messages import Event
+from storage.appeals import Appeal
 
 # --- What each step accepts -----------------------------------------------------------
 
@@ -150,8 +150,6 @@ class AppealForm:
         await ctx.services.appeals.update(ctx.conn, record.id, ctx.now, draft_step=position)
 
     async def save(self, ctx: Context, record: Appeal, step: str, value: object) -> Appeal:
-        if step == "attachments":
-            value = tuple(_stored(item) for item in value)  # type: ignore[attr-defined]
         await ctx.services.appeals.update(ctx.conn, record.id, ctx.now, **{step: value})
         changed: dict[str, Any] = {step: value}
         return replace(record, **changed)
@@ -161,9 +159,3 @@ class AppealForm:
 
     def filling(self, record: Appeal) -> bool:
         return record.status == "draft"
-
-
-def _stored(item: Attachment | StoredFile) -> StoredFile:
-    if isinstance(item, StoredFile):
-        return item
-    return StoredFile(item.kind, item.file_id, item.file_name, item.size, item.caption)

@@ -33,7 +33,7 @@ from handlers.context import Context, Job, Scope
 from handlers.dates import fmt_day, fmt_stamp, local_day
 from handlers.messages import Button
 from handlers.routing import Router
-from storage.appeals import OPEN_STATUSES, Appeal, StoredFile
+from storage.appeals import OPEN_STATUSES, Appeal
 
 PROMPT_REF = "apin"
 
@@ -148,9 +148,7 @@ async def on_staff_input(ctx: Context) -> None:
     asks = ACTIONS[action].asks
     given = Given(text=text)
     if asks == "answer":
-        files = tuple(
-            StoredFile(a.kind, a.file_id, a.file_name, a.size) for a in ctx.event.attachments
-        )
+        files = ctx.event.attachments
         if not text and not files:
             ctx.to_staff(texts.STAFF_ERR_EMPTY_REASON)
             return

@@ -19,7 +19,8 @@ from handlers import texts
 from handlers.appeals.payloads import StaffAction
 from handlers.appeals.rules import due_date, term_start
 from handlers.dates import fmt_day
-from storage.appeals import Appeal, StoredFile
+from handlers.messages import Attachment
+from storage.appeals import Appeal
 
 # What an action needs from the librarian before it can be carried out.
 Asks = Literal["nothing", "reason", "council", "answer"]
@@ -31,7 +32,7 @@ class Given:
     council's number and date."""
 
     text: str = ""
-    files: tuple[StoredFile, ...] = ()
+    files: tuple[Attachment, ...] = ()
     outcome: str | None = None
     council: tuple[str, date] | None = None
 

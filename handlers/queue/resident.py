@@ -67,10 +67,6 @@ async def on_hand_over(ctx: Context, press: HandOver) -> None:
     await open_ticket(ctx, query.question, source, candidates, query_id)
 
 
-def stored(file: Attachment) -> dict[str, str | None]:
-    return {"kind": file.kind, "file_id": file.file_id, "file_name": file.file_name}
-
-
 def _with_files(text: str, files: tuple[Attachment, ...]) -> str:
     """The question as the card and /queue show it, its files listed under it."""
     names = ", ".join(f.file_name or texts.FILE_KINDS.get(f.kind, f.kind) for f in files)
@@ -94,7 +90,7 @@ async def open_ticket(
         candidates=candidates,
         query_id=query_id,
         now=ctx.now,
-        attachments=[stored(f) for f in files],
+        attachments=files,
     )
     ctx.to_staff(
         card_text(ctx, ticket, ctx.user),
@@ -154,9 +150,8 @@ async def relay_follow_up(
         show_menu(ctx, texts.ASK_GONE)
         return
     tickets = ctx.services.tickets
-    kept = [stored(f) for f in files]
     await tickets.add_message(
-        ctx.conn, ticket.id, "citizen", ctx.user.display_name, text, kept, ctx.now
+        ctx.conn, ticket.id, "citizen", ctx.user.display_name, text, files, ctx.now
     )
     await tickets.reopen(ctx.conn, ticket.id)
     shown = _with_files(text, files) if files else text

@@ -18,7 +18,6 @@ from handlers.queue.cards import (
     ticket_ref,
 )
 from handlers.queue.payloads import TicketPress
-from handlers.queue.resident import stored
 from handlers.routing import Router
 from knowledge_base.drafts import draft_path, write_draft
 from storage.tickets import Ticket
@@ -81,9 +80,8 @@ async def on_staff_reply(ctx: Context) -> None:
     if not text and not event.attachments:
         return
     librarian = librarian_name(event.display_name)
-    attachments = [stored(a) for a in event.attachments]
     await tickets.add_message(
-        ctx.conn, ticket.id, "librarian", librarian, text, attachments, ctx.now
+        ctx.conn, ticket.id, "librarian", librarian, text, event.attachments, ctx.now
     )
     await tickets.mark_answered(ctx.conn, ticket.id, librarian, ctx.now)
     if ticket.assignee_id is None:

@@ -4,10 +4,11 @@ import io
 from pathlib import Path
 
 from bot import render
-from bot.app import assemble
-from bot.channels.console import CHANNEL, STAFF_ADDRESS, ConsoleChannel
+from bot.app import CONSOLE_STAFF, assemble, open_console
+from bot.channels.console import ConsoleChannel, ConsoleConfig
 from bot.settings import Settings
 from handlers import texts
+from handlers.messages import Attachment, Reply
 from tests.fakes.embedder import CONCEPT_ARTICLES, TEST_EMBEDDER
 from tests.harness import write_articles
 from tests.helpers.cli import run_bot
@@ -81,12 +82,11 @@ async def test_with_meaning_ready_the_console_answers_by_meaning_or_hands_over(
     )
     script = io.StringIO("о котрій ви зачиняєтеся\nяка погода завтра\n")
     out = io.StringIO()
-    async with assemble(settings, staff=STAFF_ADDRESS) as app:
+    async with assemble(settings, staff=CONSOLE_STAFF) as app:
         kb = app.core.services.kb
         await kb.wait_embedded()
         assert kb.semantic_ready
-        console = ConsoleChannel(app.core.handle, app.delivery.flush, script, out)
-        app.delivery.senders[CHANNEL] = console.sender
+        console = open_console(app, script, out)
         await console.run()
 
     shown = out.getvalue()
@@ -104,3 +104,30 @@ def test_a_librarian_slip_at_the_keyboard_gets_a_hint_not_silence(tmp_path: Path
     assert result.returncode == 0, result.stderr
     assert texts.CONSOLE_NO_STAFF_BUTTON.format(number=3) in result.stdout
     assert texts.CONSOLE_NO_STAFF_MESSAGE.format(number=42) in result.stdout
+
+
+async def test_a_generated_file_is_saved_and_its_path_printed(tmp_path: Path) -> None:
+    out = io.StringIO()
+    folder = tmp_path / "console-files"
+    events: list[object] = []
+
+    async def handle(event: object) -> None:
+        events.append(event)
+
+    async def flush() -> None:
+        return None
+
+    config = ConsoleConfig(staff=CONSOLE_STAFF, files_dir=folder)
+    console = ConsoleChannel(config, handle, flush, io.StringIO(""), out)
+    calendar = Attachment.generated(b"BEGIN:VCALENDAR", "курс.ics", "text/calendar")
+    link = Attachment.link("https://mkrada.gov.ua/розклад.pdf", file_name="Розклад")
+    await console.sender.send("citizen", Reply("Ви записані", attachments=(calendar, link)))
+    await console.sender.send("citizen", Reply("Ще раз", attachments=(calendar,)))
+
+    shown = out.getvalue()
+    first, second = folder / "курс.ics", folder / "курс (2).ics"
+    assert f"📎 document: курс.ics → {first}" in shown
+    assert f"📎 document: курс.ics → {second}" in shown  # an earlier file is not overwritten
+    assert "📎 document: Розклад → https://mkrada.gov.ua/розклад.pdf" in shown
+    assert first.read_bytes() == second.read_bytes() == b"BEGIN:VCALENDAR"
+    assert events == []

@@ -4,7 +4,7 @@ import json
 from datetime import datetime
 
 from bot.delivery import Delivery, RetryLater, Undeliverable
-from handlers.messages import Reply
+from handlers.messages import Attachment, Button, Reply
 from storage.db import Database
 from storage.outbox import OutboxRepo
 from tests.harness import FakeClock
@@ -92,3 +92,61 @@ async def test_messages_queued_before_a_crash_are_sent_after_restart(
         assert sender.delivered == [("A", "не загубиться")]
     finally:
         await reopened.close()
+
+
+class RecordingSender:
+    def __init__(self) -> None:
+        self.replies: list[Reply] = []
+
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        self.replies.append(reply)
+        return str(len(self.replies))
+
+
+async def test_a_generated_file_travels_through_the_outbox_whole(
+    db: Database, clock: FakeClock
+) -> None:
+    calendar = Attachment.generated(b"BEGIN:VCALENDAR\r\n", "курс.ics", "text/calendar")
+    reply = Reply("Ви записані", attachments=(calendar, Attachment("photo", "AgAC1")))
+    async with db.transaction() as conn:
+        await OutboxRepo().add(
+            conn,
+            channel="t",
+            chat_id="A",
+            ref=None,
+            now=clock(),
+            reply=json.dumps(reply.to_json(), ensure_ascii=False),
+        )
+    sender = RecordingSender()
+    await Delivery(db, {"t": sender}, clock).flush()
+    assert sender.replies == [reply]
+
+
+async def test_reply_rows_written_before_the_attachment_type_are_delivered(
+    db: Database, clock: FakeClock
+) -> None:
+    # Exactly what Reply.to_json wrote before (dataclasses.asdict, `to` left out).
+    old = {
+        "text": "Відповідь бібліотекаря",
+        "buttons": [[{"label": "Меню", "payload": "menu", "url": None}]],
+        "request_contact": False,
+        "attachments": [
+            {"kind": "document", "file_id": "BQAC1", "file_name": "лист.pdf", "size": None}
+        ],
+        "ref": "answer:1",
+        "edit": None,
+    }
+    async with db.transaction() as conn:
+        await OutboxRepo().add(
+            conn, channel="t", chat_id="A", ref="answer:1", now=clock(), reply=json.dumps(old)
+        )
+    sender = RecordingSender()
+    await Delivery(db, {"t": sender}, clock).flush()
+    assert sender.replies == [
+        Reply(
+            "Відповідь бібліотекаря",
+            ((Button("Меню", "menu"),),),
+            attachments=(Attachment("document", "BQAC1", "лист.pdf"),),
+            ref="answer:1",
+        )
+    ]

@@ -416,3 +416,47 @@ async def test_a_photo_with_a_question_reaches_the_staff_chat_as_a_reply_to_its_
         assert "📎 Файли" in shown(card)
         photo = await tg.wait_for("sendPhoto", lambda c: c.chat_id == STAFF_CHAT_ID)
         assert photo.result["reply_to_message"]["message_id"] == card.result["message_id"]
+
+
+async def test_generated_files_are_uploaded_and_links_sent_by_url_or_passed_on(
+    tg: FakeTelegramServer,
+) -> None:
+    from aiogram.client.default import DefaultBotProperties
+
+    from bot.channels.telegram import TelegramSender
+    from handlers.messages import Attachment, Reply
+
+    calendar = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+    chart = b"\x89PNG\r\n\x1a\nchart"
+    reply = Reply(
+        "Ви записані на курс",
+        attachments=(
+            Attachment.generated(calendar, "курс.ics", "text/calendar"),
+            Attachment.generated(chart, "графік.png", "image/png", kind="photo"),
+            Attachment.link("https://mkrada.gov.ua/розклад.pdf"),
+            Attachment.link("https://mkrada.gov.ua/фото.jpg", kind="photo"),
+            Attachment.link("https://mkrada.gov.ua/бланк.docx", file_name="Бланк заяви"),
+        ),
+    )
+    bot = tg.make_bot(default=DefaultBotProperties(parse_mode="HTML"))  # as the bot has
+    try:
+        await TelegramSender(bot).send(str(CITIZEN), reply)
+    finally:
+        await bot.session.close()
+    text = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Ви записані"))
+    uploaded = await tg.wait_for("sendDocument", lambda c: "document" in c.files)
+    assert uploaded.files["document"] == calendar
+    assert uploaded.filenames["document"] == "курс.ics"
+    assert uploaded.result["reply_to_message"]["message_id"] == text.result["message_id"]
+    photo = await tg.wait_for("sendPhoto", lambda c: "photo" in c.files)
+    assert photo.files["photo"] == chart
+    by_url = await tg.wait_for("sendDocument", lambda c: c.ok)
+    assert by_url.params["document"] == "https://mkrada.gov.ua/розклад.pdf"
+    photo_by_url = await tg.wait_for("sendPhoto", lambda c: "photo" not in c.files)
+    assert photo_by_url.params["photo"] == "https://mkrada.gov.ua/фото.jpg"
+    # Telegram fetches no .docx by URL: the link itself goes instead.
+    refused = await tg.wait_for("sendDocument", lambda c: not c.ok)
+    assert refused.params["document"] == "https://mkrada.gov.ua/бланк.docx"
+    link = await tg.wait_for("sendMessage", to_chat(CITIZEN, "📎"))
+    assert shown(link) == "📎 Бланк заяви"
+    assert link.result["entities"][0]["url"] == "https://mkrada.gov.ua/бланк.docx"

@@ -9,17 +9,21 @@ import socket
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
 
 from bot.app import run_channels
 from bot.channels.viber import (
     CHANNEL,
     WEBHOOK_PATH,
     ViberApi,
+    ViberChannel,
+    ViberConfig,
     ViberSender,
     build_messages,
 )
-from bot.delivery import Delivery, RetryLater, Undeliverable
+from bot.delivery import Delivery, Policy, RetryLater, Undeliverable, viber_free_window
 from bot.settings import Settings
 from handlers import texts
 from handlers.messages import Attachment, Button, Reply
@@ -191,12 +195,10 @@ async def test_a_viber_question_reaches_librarians_in_telegram_and_the_answer_co
 
 
 @contextlib.asynccontextmanager
-async def sender_for(
-    viber: FakeViberServer, db: Database, clock: FakeClock, *, proactive: bool = True
-) -> AsyncIterator[ViberSender]:
+async def sender_for(viber: FakeViberServer) -> AsyncIterator[ViberSender]:
     api = ViberApi(viber.base_url, viber.token)
     try:
-        yield ViberSender(api, "Приймальня", db=db, clock=clock, proactive=proactive)
+        yield ViberSender(api, "Приймальня")
     finally:
         await api.close()
 
@@ -222,8 +224,9 @@ async def test_without_proactive_messages_a_person_silent_for_a_day_is_not_writt
     async def failed(item: OutboxItem, error: str) -> None:
         failures.append(error)
 
-    async with sender_for(viber, db, clock, proactive=False) as sender:
-        delivery = Delivery(db, {CHANNEL: sender}, clock, on_failed=failed)
+    async with sender_for(viber) as sender:
+        policies: dict[str, Policy] = {CHANNEL: viber_free_window()}
+        delivery = Delivery(db, {CHANNEL: sender}, clock, on_failed=failed, policies=policies)
         outbox = OutboxRepo()
 
         async def queue(text: str) -> None:
@@ -261,7 +264,7 @@ def json_of(data: object) -> str:
 async def test_viber_status_codes_and_http_errors_map_to_delivery_outcomes(
     viber: FakeViberServer, db: Database, clock: FakeClock
 ) -> None:
-    async with sender_for(viber, db, clock) as sender:
+    async with sender_for(viber) as sender:
         with pytest.raises(Undeliverable, match="not subscribed"):
             await sender.send(DEFAULT_USER, Reply("Привіт"))  # never wrote to the bot
         viber.subscribed.add(DEFAULT_USER)
@@ -291,7 +294,7 @@ async def test_replies_become_valid_viber_messages(
             Attachment("document", "BQACAgIAAxkBAAI-telegram-id", file_name="відповідь.pdf"),
         ),
     )
-    async with sender_for(viber, db, clock) as sender:
+    async with sender_for(viber) as sender:
         await sender.send(DEFAULT_USER, reply)
     calls = viber.sent()
     assert all(call.ok for call in calls)  # the fake refuses what Viber would refuse
@@ -334,3 +337,64 @@ def test_viber_needs_a_public_webhook_address() -> None:
     fields["webhook_base_url"] = "https://bot.example.org"
     with_url = Settings(_env_file=None, **fields)  # type: ignore[arg-type,call-arg]
     assert with_url.problems() == [] and with_url.viber_proactive_messages
+
+
+CALENDAR = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
+CHART = b"\x89PNG\r\n\x1a\nchart"
+
+
+async def test_a_generated_file_is_served_from_the_webhook_server_as_a_file_message(
+    viber: FakeViberServer, tmp_path: Path
+) -> None:
+    viber.subscribed.add(DEFAULT_USER)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    config = ViberConfig(viber.token, base, tmp_path / "viber-files", viber.base_url)
+    handled: list[object] = []
+
+    async def handle(event: object) -> None:
+        handled.append(event)
+
+    channel = ViberChannel(config, handle, greeting=lambda: Reply("Вітаю!"))
+    server = web.Application()
+    channel.register(server)
+    runner = web.AppRunner(server)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    reply = Reply(
+        "Ви записані на курс",
+        attachments=(
+            Attachment.generated(CALENDAR, "курс.ics", "text/calendar"),
+            Attachment.generated(CHART, "графік.png", "image/png", kind="photo"),
+            Attachment.link("https://mkrada.gov.ua/розклад.pdf"),
+        ),
+    )
+    try:
+        await channel.sender.send(DEFAULT_USER, reply)
+        async with aiohttp.ClientSession() as http:
+            guessed = f"{base}/viber/files/{'A' * 32}/курс.ics"
+            async with http.get(guessed) as response:
+                assert response.status == 404
+    finally:
+        await runner.cleanup()
+        await channel.close()
+    text, file, picture, link = viber.sent()
+    assert text.text == "Ви записані на курс"
+    assert file.body["type"] == "file" and file.body["file_name"] == "курс.ics"
+    assert file.body["size"] == len(CALENDAR)
+    assert file.body["media"].startswith(f"{base}/viber/files/")
+    assert file.fetched == (200, "text/calendar", CALENDAR)  # Viber could fetch it
+    assert picture.body["type"] == "picture" and picture.fetched == (200, "image/png", CHART)
+    assert link.body["type"] == "url" and link.body["media"] == "https://mkrada.gov.ua/розклад.pdf"
+    assert handled == []
+
+
+async def test_without_a_public_place_a_generated_file_is_named_not_lost(
+    viber: FakeViberServer,
+) -> None:
+    viber.subscribed.add(DEFAULT_USER)
+    calendar = Attachment.generated(CALENDAR, "курс.ics", "text/calendar")
+    async with sender_for(viber) as sender:
+        await sender.send(DEFAULT_USER, Reply("Ви записані", attachments=(calendar,)))
+    [_, notice] = viber.sent()
+    assert "«курс.ics»" in notice.text and "у Viber його показати неможливо" in notice.text

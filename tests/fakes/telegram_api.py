@@ -7,7 +7,8 @@ did (``wait_for``, ``sent_texts``, ``calls``).
 
 Where Telegram is strict and bots must cope, the fake is strict too: editing a message that does
 not exist or with identical content, answering a callback twice, unbalanced HTML in
-``parse_mode=HTML``, over-long texts and callback data, getUpdates while a webhook is set.
+``parse_mode=HTML``, over-long texts and callback data, getUpdates while a webhook is set,
+a document by URL that is not a PDF, ZIP or GIF.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ STRING_FIELDS = frozenset(
 # Telegram leaves these out unless allowed_updates names them.
 OPT_IN_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 TEXT_LIMIT = 4096
+URL_DOCUMENT_TYPES = (".pdf", ".zip", ".gif")
 CAPTION_LIMIT = 1024
 CALLBACK_DATA_LIMIT = 64
 NOT_MODIFIED = (
@@ -155,6 +157,8 @@ class ApiCall:
     files: dict[str, bytes] = field(default_factory=dict)
     result: Any = None
     error: JsonDict | None = None
+    #: The names uploaded files came with, by parameter (``"document": "курс.ics"``).
+    filenames: dict[str, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -593,11 +597,21 @@ class FakeTelegramServer(LoopbackServer):
                 result = entry[1](request)
         except ApiError as error:
             await self._record(
-                ApiCall(method, request.params, request.files, error=error.to_json())
+                ApiCall(
+                    method,
+                    request.params,
+                    request.files,
+                    error=error.to_json(),
+                    filenames=request.filenames,
+                )
             )
             return error.error_code, error.to_json()
         result = copy.deepcopy(result)
-        await self._record(ApiCall(method, request.params, request.files, result=result))
+        await self._record(
+            ApiCall(
+                method, request.params, request.files, result=result, filenames=request.filenames
+            )
+        )
         return 200, {"ok": True, "result": result}
 
     async def _record(self, call: ApiCall) -> None:
@@ -1068,7 +1082,11 @@ class FakeTelegramServer(LoopbackServer):
         if not isinstance(value, str) or not value or value.startswith("attach://"):
             raise bad_request(f"there is no {kind} in the request")
         if value.startswith(("http://", "https://")):
-            return self._new_file(kind, b"", file_name=value.rsplit("/", 1)[-1])
+            file_name = value.split("?", 1)[0].rsplit("/", 1)[-1]
+            # Telegram fetches a document by URL only if it is a PDF, a ZIP or a GIF.
+            if kind == "document" and not file_name.lower().endswith(URL_DOCUMENT_TYPES):
+                raise bad_request("wrong type of the web page content")
+            return self._new_file(kind, b"", file_name=file_name)
         if value in self._media_by_file_id:
             return copy.deepcopy(self._media_by_file_id[value])
         # An id the fake never issued: accepted, as tests may use literal ids.

@@ -5,7 +5,9 @@ Viber: the auth token header is checked, answers carry ``status`` codes, and bod
 checked the way Viber rejects them (missing sender name, over-long text, too many buttons,
 share-phone without ``min_api_version`` 3). Like Viber, ``set_webhook`` calls the URL with a
 signed ``webhook`` event and fails unless it gets 200, and ``send_message`` to a person who
-has never written answers status 6 (not subscribed).
+has never written answers status 6 (not subscribed). Like Viber, it fetches the media of a
+picture, video or file message; only from loopback addresses (tests have no network), and
+records what it got (``ViberCall.fetched``).
 
 The test plays the people (``send_text``, ``press``, ``send_sticker``, …): each posts a
 callback signed with the real HMAC to the bot's webhook and returns the HTTP answer.
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
+from yarl import URL
 
 from tests.fakes.server import LoopbackServer
 
@@ -36,6 +39,7 @@ MAX_BUTTONS = 24
 SENDER_NAME_LIMIT = 28
 MESSAGE_TYPES = {"text", "picture", "video", "file", "location", "contact", "sticker", "url"}
 MESSAGE_TYPES |= {"rich_media", "keyboard"}
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,8 @@ class ViberCall:
     body: JsonDict
     status: int
     http_status: int = 200
+    #: The media as fetched from ``body["media"]``: (HTTP status, content type, bytes).
+    fetched: tuple[int, str, bytes] | None = None
 
     @property
     def ok(self) -> bool:
@@ -265,8 +271,20 @@ class FakeViberServer(LoopbackServer):
             return await self._answer("send_message", body, 3, f"badData: {problem}")
         if body["receiver"] not in self.subscribed:
             return await self._answer("send_message", body, 6, "receiverNotSubscribed")
+        fetched = await self._fetch_media(body)
         token = next(self._tokens)
-        return await self._answer("send_message", body, 0, "ok", message_token=token)
+        await self._record(ViberCall("send_message", body, 0, fetched=fetched))
+        return web.json_response({"status": 0, "status_message": "ok", "message_token": token})
+
+    async def _fetch_media(self, body: JsonDict) -> tuple[int, str, bytes] | None:
+        media = body.get("media")
+        if body.get("type") not in {"picture", "video", "file"} or not isinstance(media, str):
+            return None
+        if URL(media).host not in LOOPBACK:
+            return None
+        assert self._http is not None
+        async with self._http.get(media) as response:
+            return response.status, response.content_type, await response.read()
 
     async def _set_webhook(self, body: JsonDict) -> web.Response:
         url = body.get("url")

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, date, datetime, timedelta
 
-from storage.appeals import AppealsRepo, StoredFile
+from storage.appeals import AppealsRepo
+from storage.attachments import Attachment
 from storage.db import Database
 from tests.helpers.storage import NewUser
 
@@ -52,7 +54,7 @@ async def test_a_rolled_back_submission_gives_its_number_back(db: Database) -> N
 async def test_fields_attachments_and_history_round_trip(db: Database, new_user: NewUser) -> None:
     repo = AppealsRepo()
     user_id = await new_user("u1")
-    files = (StoredFile("photo", "AgAD1", None, 1200), StoredFile("document", "BQAD2", "a.pdf", 9))
+    files = (Attachment("photo", "AgAD1", None, 1200), Attachment("document", "BQAD2", "a.pdf", 9))
     async with db.transaction() as conn:
         draft = await repo.create_draft(conn, user_id, NOW)
         await repo.update(
@@ -77,3 +79,43 @@ async def test_only_stale_drafts_are_deleted(db: Database, new_user: NewUser) ->
         assert await repo.delete_stale_drafts(conn, NOW - timedelta(days=7)) == 1
         assert await repo.get(conn, old.id) is None
         assert await repo.get(conn, fresh.id) is not None
+
+
+async def test_rows_written_before_the_attachment_type_are_read(
+    db: Database, new_user: NewUser
+) -> None:
+    repo = AppealsRepo()
+    user_id = await new_user("u1")
+    # Exactly what the code before the one attachment type wrote (every key, nulls too).
+    old = [
+        {"kind": "photo", "file_id": "AgAD1", "file_name": None, "size": 1200, "caption": "кут"},
+        {"kind": "document", "file_id": "BQAD2", "file_name": "a.pdf", "size": 9, "caption": None},
+    ]
+    async with db.transaction() as conn:
+        draft = await repo.create_draft(conn, user_id, NOW)
+        await conn.execute(
+            "UPDATE appeals SET attachments = ?, answer_files = ? WHERE id = ?",
+            (json.dumps(old, ensure_ascii=False), json.dumps(old[1:]), draft.id),
+        )
+        stored = await repo.get(conn, draft.id)
+    assert stored is not None
+    assert stored.attachments == (
+        Attachment("photo", "AgAD1", size=1200, caption="кут"),
+        Attachment("document", "BQAD2", "a.pdf", 9),
+    )
+    assert stored.answer_files == (Attachment("document", "BQAD2", "a.pdf", 9),)
+
+
+async def test_links_and_generated_files_round_trip(db: Database, new_user: NewUser) -> None:
+    repo = AppealsRepo()
+    user_id = await new_user("u1")
+    files = (
+        Attachment.link("https://mkrada.gov.ua/рішення.pdf", file_name="рішення.pdf"),
+        Attachment.generated(b"\x00\x01binary", "звіт.xlsx", "application/vnd.ms-excel"),
+    )
+    async with db.transaction() as conn:
+        draft = await repo.create_draft(conn, user_id, NOW)
+        await repo.update(conn, draft.id, NOW, answer_files=files)
+        stored = await repo.get(conn, draft.id)
+    assert stored is not None and stored.answer_files == files
+    assert stored.answer_files[1].size == len(b"\x00\x01binary")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from storage.attachments import Attachment
 from storage.db import Database
 from storage.tickets import Ticket, TicketsRepo
+from tests.helpers.storage import NewUser
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
-NewUser = Callable[[str], Awaitable[int]]
 
 repo = TicketsRepo()
 
@@ -24,7 +24,7 @@ async def _open(
     now: datetime = NOW,
     source: str = "menu",
     candidates: tuple[str, ...] = (),
-    attachments: list[dict[str, str | None]] | None = None,
+    attachments: tuple[Attachment, ...] = (),
 ) -> Ticket:
     async with db.transaction() as conn:
         return await repo.open(
@@ -50,14 +50,14 @@ async def test_an_opened_ticket_waits_with_the_question_as_its_first_message(
     db: Database, new_user: NewUser
 ) -> None:
     user_id = await new_user("1001")
-    photo: dict[str, str | None] = {"kind": "photo", "file_id": "AgAD1", "file_name": None}
+    photo = Attachment("photo", "AgAD1")
     ticket = await _open(
         db,
         user_id,
         "Де взяти довідку про склад сім'ї?",
         source="kb_none",
         candidates=("family-certificate", "housing-subsidy"),
-        attachments=[photo],
+        attachments=(photo,),
     )
 
     assert ticket.status == "open"
@@ -73,7 +73,7 @@ async def test_an_opened_ticket_waits_with_the_question_as_its_first_message(
         [first] = await repo.messages(conn, ticket.id)
     assert first.author == "citizen" and first.author_name is None
     assert first.text == "Де взяти довідку про склад сім'ї?"
-    assert first.attachments == [photo]
+    assert first.attachments == (photo,)
     assert first.created_at == NOW
 
 
@@ -96,10 +96,10 @@ async def test_the_thread_keeps_every_message_in_order_with_its_files(
 ) -> None:
     user_id = await new_user("1001")
     ticket = await _open(db, user_id, "Чи працює бібліотека в суботу?")
-    scan = {"kind": "document", "file_id": "BQAD2", "file_name": "графік.pdf"}
+    scan = Attachment("document", "BQAD2", "графік.pdf")
     async with db.transaction() as conn:
         await repo.add_message(
-            conn, ticket.id, "librarian", "Ірина", "Так, з 9 до 18.", [scan], NOW
+            conn, ticket.id, "librarian", "Ірина", "Так, з 9 до 18.", (scan,), NOW
         )
         await repo.add_message(
             conn, ticket.id, "citizen", None, "Дякую!", [], NOW + timedelta(minutes=5)
@@ -111,7 +111,7 @@ async def test_the_thread_keeps_every_message_in_order_with_its_files(
         ("librarian", "Ірина", "Так, з 9 до 18."),
         ("citizen", None, "Дякую!"),
     ]
-    assert thread[1].attachments == [scan]
+    assert thread[1].attachments == (scan,)
     assert thread[2].created_at == NOW + timedelta(minutes=5)
 
 
@@ -266,3 +266,20 @@ async def test_the_citizens_rating_is_kept(db: Database, new_user: NewUser, rati
     async with db.transaction() as conn:
         await repo.rate(conn, ticket.id, rating)
     assert (await _get(db, ticket.id)).rating == rating
+
+
+async def test_attachments_of_rows_written_before_the_one_attachment_type_are_read(
+    db: Database, new_user: NewUser
+) -> None:
+    user_id = await new_user("1001")
+    ticket = await _open(db, user_id, attachments=(Attachment("photo", "AgACphoto1", size=1000),))
+    async with db.transaction() as conn:
+        await repo.add_message(conn, ticket.id, "librarian", "Ірина", "Ось", (), NOW)
+        # A librarian's answer as the code before the one attachment type stored it.
+        await conn.execute(
+            "UPDATE ticket_messages SET attachments = ? WHERE author = 'librarian'",
+            ('[{"kind": "document", "file_id": "BQACdoc1", "file_name": "лист.pdf"}]',),
+        )
+        question, answer = await repo.messages(conn, ticket.id)
+    assert question.attachments == (Attachment("photo", "AgACphoto1", size=1000),)
+    assert answer.attachments == (Attachment("document", "BQACdoc1", "лист.pdf"),)

@@ -1,0 +1,69 @@
+"""What every channel shares, in the shape of Rasa's `channel.py`.
+
+- An `InputChannel` turns a messenger's updates into core `Event`s and hands them to
+  `handle` (the core's entry point); it owns its `sender`.
+- An `OutputChannel` (a sender) renders a `Reply` for one chat; it raises `RetryLater` or
+  `Undeliverable` so that delivery knows what to do with the outbox row.
+
+Channels get from assembly only what they use: their own small config, the core's `handle`,
+the staff chat; never the settings nor the database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from handlers.messages import Attachment, Event, Reply
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+Handle = Callable[[Event], Awaitable[Any]]
+# A command menu as a messenger shows it: (command without "/", description).
+CommandMenu = Sequence[tuple[str, str]]
+
+
+class OutputChannel(Protocol):
+    async def send(self, chat_id: str, reply: Reply) -> str | None:
+        """Send; return the id of the (first) message sent, if the channel has one."""
+
+
+class RetryLater(Exception):
+    """Not now (flood control, network, the messenger down): try again in `seconds`."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
+class Undeliverable(Exception):
+    """The chat cannot be reached at all (blocked the bot, deleted, …): do not retry."""
+
+
+class InputChannel:
+    """A messenger's way in; `sender` is its way out, delivery sends through it."""
+
+    name: ClassVar[str]
+    sender: OutputChannel
+    # Takes updates over HTTP, so needs the shared web server (a webhook).
+    listens: bool = False
+
+    def __init__(self, handle: Handle) -> None:
+        self.handle = handle
+
+    def register(self, app: web.Application) -> None:
+        """Add this channel's routes to the one web server every webhook shares."""
+
+    async def close(self) -> None:
+        """Release what the channel holds (HTTP sessions)."""
+
+
+def backoff(attempts: int) -> float:
+    """Seconds to wait before the next try of a message that failed `attempts` times."""
+    return float(min(300, 2 ** (attempts + 1)))
+
+
+def shown_name(attachment: Attachment) -> str:
+    """What to call a file where only its name can be shown."""
+    return attachment.file_name or attachment.kind
