@@ -147,7 +147,14 @@ appeal-disclosure-no = 🔒 не розголошувати — їх бачат�
 appeal-yes = так
 appeal-no = ні
 appeal-files-none = немає
-appeal-files-count = { $count } шт.
+
+appeal-files-count =
+    { $count ->
+        [one] { $count } файл
+        [few] { $count } файли
+       *[many] { $count } файлів
+    }
+
 btn-appeal-send = 📨 Надіслати
 btn-appeal-edit = ✏️ Змінити
 appeal-edit-which = Що саме змінити?
