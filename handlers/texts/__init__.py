@@ -1,0 +1,488 @@
+"""Every citizen- and librarian-facing text, in Ukrainian, from the Fluent catalogue `uk/*.ftl`.
+
+Librarians edit the `.ftl` files; this module loads them once, at import, and fails loudly
+(file, line, message id) if one does not parse. Each UPPER_CASE name is a `Text`: a `str`
+holding the message, with `{field}` where a placeholder is (as the `str.format` templates
+were), whose `format(field=value)` formats the message with Fluent, so that plural
+selectors (`{ $count -> [one] … [few] … *[many] … }`) pick the Ukrainian form.
+Message ids are the names in lower case with hyphens: `APPEAL_ASK_SURNAME` → `appeal-ask-surname`.
+Texts are in the Markdown subset of `handlers.messages.Reply`: channels escape them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from types import MappingProxyType
+from typing import Final
+
+from fluent.runtime import FluentBundle, resolver
+from fluent.runtime.types import fluent_number
+from fluent.syntax import FluentParser, ast
+from fluent.syntax.visitor import Visitor
+
+CATALOGUE: Final = Path(__file__).with_name("uk")
+
+# Fluent refuses a placeable of over 2,500 characters, a guard against runaway untrusted
+# translations. This catalogue is ours, and the articles and residents' texts placed in
+# it are longer; the bound that stays is far above any message a channel sends.
+resolver.MAX_PART_LENGTH = 1_000_000
+
+
+class CatalogueError(Exception):
+    """The catalogue does not parse, or a text the bot needs is missing or broken."""
+
+
+def _load(folder: Path) -> tuple[FluentBundle, dict[str, ast.Message]]:
+    # Isolation marks (U+2068/U+2069) around placeables would end up in the chats.
+    bundle = FluentBundle(["uk"], use_isolating=False)
+    messages: dict[str, ast.Message] = {}
+    seen: dict[str, str] = {}  # message or -term id → the file that defines it
+    paths = sorted(folder.glob("*.ftl"))
+    if not paths:
+        raise CatalogueError(f"{folder}: no .ftl files")
+    for path in paths:
+        source = path.read_text(encoding="utf-8")
+        resource = FluentParser().parse(source)
+        previous = "(start of file)"
+        for entry in resource.body:
+            if isinstance(entry, ast.Junk):
+                raise CatalogueError(_junk(path, source, entry, previous))
+            if not isinstance(entry, ast.Message | ast.Term):
+                continue
+            key = ("-" if isinstance(entry, ast.Term) else "") + entry.id.name
+            if key in seen:
+                raise CatalogueError(f"{path.name}: «{key}» is already defined in {seen[key]}")
+            seen[key] = path.name
+            previous = key
+            if isinstance(entry, ast.Message):
+                messages[key] = entry
+        bundle.add_resource(resource)
+    return bundle, messages
+
+
+def _junk(path: Path, source: str, junk: ast.Junk, previous: str) -> str:
+    """Where a syntax error is, in words a librarian can act on."""
+    start = junk.span.start if junk.span else 0
+    line = source.count("\n", 0, start) + 1
+    lines = (junk.content or "").strip().splitlines()
+    first = lines[0] if lines else ""
+    why = "; ".join(str(annotation.message) for annotation in junk.annotations)
+    return f"{path.name}:{line}: cannot read «{first}» (after «{previous}»): {why}"
+
+
+_BUNDLE, _MESSAGES = _load(CATALOGUE)
+
+
+class _Variables(Visitor):
+    """The `$names` a message uses, through the messages it references."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: dict[str, None] = {}
+        self._visited: set[str] = set()
+
+    def visit_VariableReference(self, node: ast.VariableReference) -> None:
+        self.names[node.id.name] = None
+
+    def visit_MessageReference(self, node: ast.MessageReference) -> None:
+        name = node.id.name
+        if name in _MESSAGES and name not in self._visited:
+            self._visited.add(name)
+            self.visit(_MESSAGES[name])
+
+
+def _argument(value: object) -> object:
+    """A `format()` value as Fluent takes it, shown as `str.format` would show it."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return fluent_number(value, useGrouping=False)  # 4096, not «4 096»; plurals select on it
+    return format(value)
+
+
+class Text(str):
+    """A catalogue message. `format(field=value)` fills its `{ $field }` placeholders."""
+
+    message_id: str
+    _before: str  # line breaks or spaces that glue it to other texts: layout, kept in code
+    _after: str
+
+    def format(self, *args: object, **kwargs: object) -> str:
+        if args:
+            raise TypeError(f"{self.message_id}: catalogue texts take named fields only")
+        pattern = _BUNDLE.get_message(self.message_id).value
+        assert pattern is not None  # checked when the Text was made
+        values = {name: _argument(value) for name, value in kwargs.items()}
+        text, errors = _BUNDLE.format_pattern(pattern, values)
+        if errors:  # as str.format raises KeyError for a field it is not given
+            raise KeyError(f"{self.message_id}: {'; '.join(map(str, errors))}")
+        return self._before + str(text) + self._after
+
+
+def _text(message_id: str, *, before: str = "", after: str = "") -> str:
+    """A `Text`, typed as the `str` it always was: call sites build lists and dicts of them."""
+    return _make(message_id, before, after)
+
+
+def _forms(message_id: str) -> Text:
+    """A message with a plural selector on `$count`, for `count()`."""
+    return _make(message_id)
+
+
+def _make(message_id: str, before: str = "", after: str = "") -> Text:
+    message = _MESSAGES.get(message_id)
+    if message is None or message.value is None:
+        raise CatalogueError(f"{CATALOGUE}: no text «{message_id}»")
+    finder = _Variables()
+    finder.visit(message)
+    # The plain value shows each placeholder as `{field}`, like the old str.format templates.
+    shown = {name: "{" + name + "}" for name in finder.names}
+    pattern = _BUNDLE.get_message(message_id).value
+    assert pattern is not None
+    value, errors = _BUNDLE.format_pattern(pattern, shown)
+    if errors:
+        raise CatalogueError(f"«{message_id}»: {'; '.join(map(str, errors))}")
+    text = Text(before + str(value) + after)
+    text.message_id = message_id
+    text._before, text._after = before, after
+    return text
+
+
+def _choices(prefix: str, *keys: str) -> Mapping[str, str]:
+    """Labels by code, in this order; the codes stay in Python, the labels in `prefix-code`."""
+    return MappingProxyType({key: _text(f"{prefix}-{key.replace('_', '-')}") for key in keys})
+
+
+def count(number: int, forms: Text) -> str:
+    """«1 символ», «4 символи», «11 символів»: `forms` has a plural selector on `$count`."""
+    return forms.format(count=number)
+
+
+# --- common.ftl ---
+LIBRARY_PHONES: Final = _text("library-phones")
+GREETING: Final = _text("greeting")
+MENU: Final = _text("menu")
+BTN_REFERENCE: Final = _text("btn-reference")
+BTN_APPEAL: Final = _text("btn-appeal")
+BTN_TRAINING: Final = _text("btn-training")
+BTN_LIBRARIAN: Final = _text("btn-librarian")
+BTN_CONTACTS: Final = _text("btn-contacts")
+BTN_MENU: Final = _text("btn-menu")
+BTN_CANCEL: Final = _text("btn-cancel")
+HELP: Final = _text("help")
+CONTACTS: Final = _text("contacts")
+NOT_READY: Final = _text("not-ready")
+CANCELLED: Final = _text("cancelled")
+NOTHING_TO_CANCEL: Final = _text("nothing-to-cancel")
+UNKNOWN_COMMAND: Final = _text("unknown-command")
+UNKNOWN_BUTTON: Final = _text("unknown-button")
+NOT_UNDERSTOOD: Final = _text("not-understood")
+UNSUPPORTED: Final = _text("unsupported")
+UNSUPPORTED_KINDS: Final = _choices(
+    "unsupported-kind",
+    "sticker",
+    "voice",
+    "video_note",
+    "video",
+    "audio",
+    "animation",
+    "location",
+    "poll",
+    "photo",
+    "document",
+    "contact",
+)
+UNSUPPORTED_OTHER: Final = _text("unsupported-other")
+CHARACTERS: Final = _forms("characters")
+TOO_LONG: Final = _text("too-long")
+INTERNAL_ERROR: Final = _text("internal-error")
+STAFF_ONLY: Final = _text("staff-only")
+STAFF_HELP: Final = _text("staff-help")
+STAFF_UNKNOWN_COMMAND: Final = _text("staff-unknown-command")
+STAFF_REPLY_GOES_NOWHERE: Final = _text("staff-reply-goes-nowhere")
+
+LIBRARIAN_UNNAMED: Final = _text("librarian-unnamed")
+RESIDENT_UNNAMED: Final = _text("resident-unnamed")
+CMD_START: Final = _text("cmd-start")
+CMD_MENU: Final = _text("cmd-menu")
+CMD_HELP: Final = _text("cmd-help")
+CMD_CANCEL: Final = _text("cmd-cancel")
+CMD_STAFF_HELP: Final = _text("cmd-staff-help")
+
+# --- reference.ftl ---
+KB_BROWSE: Final = _text("kb-browse")
+KB_EMPTY: Final = _text("kb-empty")
+KB_CATEGORY: Final = _text("kb-category")
+BTN_TOPICS: Final = _text("btn-topics")
+KB_FEEDBACK: Final = _text("kb-feedback")
+BTN_YES: Final = _text("btn-yes")
+BTN_NO: Final = _text("btn-no")
+KB_THANKS: Final = _text("kb-thanks")
+KB_NOT_HELPFUL: Final = _text("kb-not-helpful")
+BTN_HAND_OVER: Final = _text("btn-hand-over")
+KB_SUGGEST: Final = _text("kb-suggest")
+BTN_NOT_LISTED: Final = _text("btn-not-listed")
+KB_NONE: Final = _text("kb-none")
+KB_ARTICLE_GONE: Final = _text("kb-article-gone")
+KB_ARTICLE: Final = _text("kb-article")
+KB_ARTICLE_DETAILS: Final = _text("kb-article-details")
+BTN_MORE: Final = _text("btn-more")
+KB_NONE_NO_LIBRARIANS: Final = _text("kb-none-no-librarians")
+KB_NOT_HELPFUL_NO_LIBRARIANS: Final = _text("kb-not-helpful-no-librarians")
+ASK_IS_FOLLOW_UP: Final = _text("ask-is-follow-up")
+BTN_FOLLOW_UP_YES: Final = _text("btn-follow-up-yes")
+BTN_FOLLOW_UP_NO: Final = _text("btn-follow-up-no")
+KB_RELOADED: Final = _text("kb-reloaded")
+KB_SKIPPED: Final = _text("kb-skipped")
+
+CMD_STAFF_RELOAD_KB: Final = _text("cmd-staff-reload-kb")
+
+# --- smalltalk.ftl ---
+SMALLTALK_GREETING: Final = _text("smalltalk-greeting")
+SMALLTALK_THANKS: Final = _text("smalltalk-thanks")
+SMALLTALK_GOODBYE: Final = _text("smalltalk-goodbye")
+SMALLTALK_NOT_A_QUESTION: Final = _text("smalltalk-not-a-question")
+
+# --- queue.ftl ---
+NO_LIBRARIANS: Final = _text("no-librarians")
+ASK_PROMPT: Final = _text("ask-prompt")
+ASK_TEXT_ONLY: Final = _text("ask-text-only")
+ASK_NOT_A_QUESTION: Final = _text("ask-not-a-question")
+ASK_ACCEPTED_OPEN: Final = _text("ask-accepted-open")
+ASK_ACCEPTED_CLOSED: Final = _text("ask-accepted-closed")
+ASK_GONE: Final = _text("ask-gone")
+ANSWER_TO_CITIZEN: Final = _text("answer-to-citizen")
+ANSWER_ATTACHMENTS_ONLY: Final = _text("answer-attachments-only")
+BTN_RATE_UP: Final = _text("btn-rate-up")
+BTN_RATE_DOWN: Final = _text("btn-rate-down")
+BTN_FOLLOW_UP: Final = _text("btn-follow-up")
+RATE_THANKS: Final = _text("rate-thanks")
+RATE_DOWN: Final = _text("rate-down")
+FOLLOW_UP_PROMPT: Final = _text("follow-up-prompt")
+FOLLOW_UP_ACCEPTED: Final = _text("follow-up-accepted")
+NOT_FORGOTTEN: Final = _text("not-forgotten")
+CLOSED_WITHOUT_ANSWER: Final = _text("closed-without-answer")
+CARD: Final = _text("card")
+CARD_CANDIDATES: Final = _text("card-candidates", after="\n\n")
+CARD_FILES: Final = _text("card-files")
+FILE_KINDS: Final = _choices("file-kind", "photo", "document", "video", "audio")
+CARD_STATUS_WAITING: Final = _text("card-status-waiting")
+CARD_STATUS_TAKEN: Final = _text("card-status-taken")
+CARD_STATUS_ANSWERED: Final = _text("card-status-answered")
+CARD_STATUS_CLOSED: Final = _text("card-status-closed")
+CARD_STATUS_UNDELIVERED: Final = _text("card-status-undelivered", before="\n")
+CARD_HINT: Final = _text("card-hint", before="\n\n")
+CARD_OVERDUE: Final = _text("card-overdue", after="\n\n")
+FOLLOW_UP_TO_STAFF: Final = _text("follow-up-to-staff")
+BTN_TAKE: Final = _text("btn-take")
+BTN_CLOSE: Final = _text("btn-close")
+BTN_TO_KB: Final = _text("btn-to-kb")
+TICKET_ALREADY_CLOSED: Final = _text("ticket-already-closed")
+CARD_CLOSE_CONFIRM: Final = _text("card-close-confirm", before="\n\n")
+BTN_CLOSE_CONFIRM: Final = _text("btn-close-confirm")
+BTN_CLOSE_KEEP: Final = _text("btn-close-keep")
+DRAFT_SAVED: Final = _text("draft-saved")
+DRAFT_NEEDS_ANSWER: Final = _text("draft-needs-answer")
+QUEUE_EMPTY: Final = _text("queue-empty")
+QUEUE_HEADER: Final = _text("queue-header")
+QUEUE_LINE: Final = _text("queue-line")
+QUEUE_NOBODY: Final = _text("queue-nobody")
+CHANNEL_NAMES: Final = _choices("channel-name", "telegram", "viber", "console")
+
+AGE_MINUTES: Final = _text("age-minutes")
+AGE_HOURS: Final = _text("age-hours")
+AGE_DAYS: Final = _text("age-days")
+DRAFT_FAILED: Final = _text("draft-failed")
+CMD_STAFF_QUEUE: Final = _text("cmd-staff-queue")
+
+# --- appeals.ftl ---
+APPEAL_INTRO: Final = _text("appeal-intro")
+APPEAL_INTRO_DRAFT: Final = _text("appeal-intro-draft")
+BTN_APPEAL_NEW: Final = _text("btn-appeal-new")
+BTN_APPEAL_MINE: Final = _text("btn-appeal-mine")
+BTN_APPEAL_CONTINUE: Final = _text("btn-appeal-continue")
+BTN_APPEAL_RESTART: Final = _text("btn-appeal-restart")
+APPEAL_CONSENT: Final = _text("appeal-consent")
+BTN_CONSENT_YES: Final = _text("btn-consent-yes")
+BTN_CONSENT_NO: Final = _text("btn-consent-no")
+APPEAL_NO_CONSENT: Final = _text("appeal-no-consent")
+BTN_BACK: Final = _text("btn-back")
+APPEAL_LEAVE_OFFER: Final = _text("appeal-leave-offer")
+BTN_APPEAL_STAY: Final = _text("btn-appeal-stay")
+APPEAL_CANCEL_CONFIRM: Final = _text("appeal-cancel-confirm")
+BTN_APPEAL_DELETE_DRAFT: Final = _text("btn-appeal-delete-draft")
+BTN_SKIP: Final = _text("btn-skip")
+BTN_ATTACH_DONE: Final = _text("btn-attach-done")
+BTN_NO_ATTACHMENTS: Final = _text("btn-no-attachments")
+APPEAL_ASK_SURNAME: Final = _text("appeal-ask-surname")
+APPEAL_ASK_GIVEN_NAME: Final = _text("appeal-ask-given-name")
+APPEAL_ASK_PATRONYMIC: Final = _text("appeal-ask-patronymic")
+APPEAL_ASK_ADDRESS: Final = _text("appeal-ask-address")
+APPEAL_ASK_PHONE: Final = _text("appeal-ask-phone")
+APPEAL_ASK_EMAIL: Final = _text("appeal-ask-email")
+APPEAL_ASK_TOPIC: Final = _text("appeal-ask-topic")
+APPEAL_ASK_BODY: Final = _text("appeal-ask-body")
+APPEAL_ASK_ATTACHMENTS: Final = _text("appeal-ask-attachments")
+APPEAL_ASK_CONFIDENTIAL: Final = _text("appeal-ask-confidential")
+BTN_CONFIDENTIAL_NO: Final = _text("btn-confidential-no")
+BTN_CONFIDENTIAL_YES: Final = _text("btn-confidential-yes")
+APPEAL_ASK_PRIORITY: Final = _text("appeal-ask-priority")
+BTN_PRIORITY_NONE: Final = _text("btn-priority-none")
+APPEAL_TOPICS: Final = _choices(
+    "appeal-topic", "housing", "roads", "improvement", "social", "education", "health", "other"
+)
+APPEAL_PRIORITIES: Final = _choices(
+    "appeal-priority", "veteran", "disability", "idp", "chornobyl", "hero", "other"
+)
+APPEAL_ERR_NAME: Final = _text("appeal-err-name")
+APPEAL_ERR_ADDRESS: Final = _text("appeal-err-address")
+APPEAL_ERR_PHONE: Final = _text("appeal-err-phone")
+APPEAL_ERR_PHONE_NOT_OWN: Final = _text("appeal-err-phone-not-own")
+APPEAL_ERR_EMAIL: Final = _text("appeal-err-email")
+APPEAL_ERR_BODY_SHORT: Final = _text("appeal-err-body-short")
+APPEAL_ERR_BODY_LONG: Final = _text("appeal-err-body-long")
+APPEAL_ERR_TEXT_ONLY: Final = _text("appeal-err-text-only")
+APPEAL_PHONE_ALREADY: Final = _text("appeal-phone-already")
+APPEAL_ERR_CHOOSE: Final = _text("appeal-err-choose")
+APPEAL_ERR_FILE_KIND: Final = _text("appeal-err-file-kind")
+APPEAL_ERR_FILE_SIZE: Final = _text("appeal-err-file-size")
+APPEAL_ERR_FILE_COUNT: Final = _text("appeal-err-file-count")
+APPEAL_ERR_FILE_EXPECTED: Final = _text("appeal-err-file-expected")
+APPEAL_FILE_ADDED: Final = _text("appeal-file-added")
+APPEAL_REVIEW: Final = _text("appeal-review")
+APPEAL_NOT_GIVEN: Final = _text("appeal-not-given")
+APPEAL_DISCLOSURE_OK: Final = _text("appeal-disclosure-ok")
+APPEAL_DISCLOSURE_NO: Final = _text("appeal-disclosure-no")
+APPEAL_YES: Final = _text("appeal-yes")
+APPEAL_NO: Final = _text("appeal-no")
+APPEAL_FILES_NONE: Final = _text("appeal-files-none")
+APPEAL_FILES_COUNT: Final = _text("appeal-files-count")
+BTN_APPEAL_SEND: Final = _text("btn-appeal-send")
+BTN_APPEAL_EDIT: Final = _text("btn-appeal-edit")
+APPEAL_EDIT_WHICH: Final = _text("appeal-edit-which")
+APPEAL_FIELD_LABELS: Final = _choices(
+    "appeal-field-label",
+    "surname",
+    "given_name",
+    "patronymic",
+    "address",
+    "phone",
+    "email",
+    "topic",
+    "body",
+    "attachments",
+    "confidential",
+    "priority",
+)
+APPEAL_CANCELLED: Final = _text("appeal-cancelled")
+APPEAL_EDIT_CANCELLED: Final = _text("appeal-edit-cancelled")
+APPEAL_DRAFT_GONE: Final = _text("appeal-draft-gone")
+APPEAL_DAILY_LIMIT: Final = _text("appeal-daily-limit")
+APPEAL_DAILY_LIMIT_REACHED: Final = _text("appeal-daily-limit-reached")
+APPEAL_SUBMITTED: Final = _text("appeal-submitted")
+APPEAL_RESUBMITTED: Final = _text("appeal-resubmitted")
+APPEAL_MINE_EMPTY: Final = _text("appeal-mine-empty")
+APPEAL_MINE_TITLE: Final = _text("appeal-mine-title")
+APPEAL_MINE_LINE: Final = _text("appeal-mine-line")
+APPEAL_DUE_LINE: Final = _text("appeal-due-line")
+APPEAL_STATUS: Final = _text("appeal-status")
+APPEAL_NOT_FOUND: Final = _text("appeal-not-found")
+BTN_APPEAL_FIX: Final = _text("btn-appeal-fix")
+APPEAL_STATUSES: Final = _choices(
+    "appeal-status",
+    "draft",
+    "submitted",
+    "checking",
+    "transferred",
+    "answered",
+    "closed",
+    "returned",
+    "forwarded",
+    "extended",
+    "rejected",
+)
+APPEAL_OUTCOMES: Final = _choices("appeal-outcome", "positive", "explained", "refused")
+APPEAL_HOW_TO_COMPLAIN: Final = _text("appeal-how-to-complain")
+APPEAL_NOTICE_CHECKING: Final = _text("appeal-notice-checking")
+APPEAL_NOTICE_TRANSFERRED: Final = _text("appeal-notice-transferred")
+APPEAL_NOTICE_ANSWERED: Final = _text("appeal-notice-answered")
+APPEAL_NOTICE_CLOSED: Final = _text("appeal-notice-closed")
+APPEAL_NOTICE_RETURNED: Final = _text("appeal-notice-returned")
+APPEAL_NOTICE_FORWARDED: Final = _text("appeal-notice-forwarded")
+APPEAL_NOTICE_EXTENDED: Final = _text("appeal-notice-extended")
+APPEAL_NOTICE_REJECTED: Final = _text("appeal-notice-rejected")
+
+CMD_MY: Final = _text("cmd-my")
+
+# --- appeals-staff.ftl ---
+APPEAL_FILE_WITH_CAPTION: Final = _text("appeal-file-with-caption")
+APPEAL_ASSISTED_SUBMITTED: Final = _text("appeal-assisted-submitted")
+APPEAL_NOTICE_FOR_VISITOR: Final = _text("appeal-notice-for-visitor")
+STAFF_APPEAL_CARD: Final = _text("staff-appeal-card")
+STAFF_APPEAL_NEW: Final = _text("staff-appeal-new")
+STAFF_APPEAL_RESUBMITTED: Final = _text("staff-appeal-resubmitted")
+STAFF_APPEAL_VIEW: Final = _text("staff-appeal-view")
+STAFF_APPEAL_PRIORITY: Final = _text("staff-appeal-priority", before="\n")
+STAFF_APPEAL_PERSON: Final = _text("staff-appeal-person")
+STAFF_APPEAL_HIDDEN: Final = _text("staff-appeal-hidden")
+STAFF_APPEAL_ORIGIN_CHAT: Final = _text("staff-appeal-origin-chat")
+STAFF_APPEAL_ORIGIN_BRANCH: Final = _text("staff-appeal-origin-branch")
+STAFF_APPEAL_REPEAT: Final = _text("staff-appeal-repeat", before="\n")
+STAFF_APPEAL_HISTORY: Final = _text("staff-appeal-history")
+STAFF_APPEAL_HISTORY_LINE: Final = _text("staff-appeal-history-line")
+STAFF_APPEAL_COUNCIL: Final = _text("staff-appeal-council")
+STAFF_APPEAL_ANSWER: Final = _text("staff-appeal-answer")
+BTN_STAFF_CHECK: Final = _text("btn-staff-check")
+BTN_STAFF_TRANSFER: Final = _text("btn-staff-transfer")
+BTN_STAFF_SHORT: Final = _text("btn-staff-short")
+BTN_STAFF_ANSWER: Final = _text("btn-staff-answer")
+BTN_STAFF_CLOSE: Final = _text("btn-staff-close")
+BTN_STAFF_RETURN: Final = _text("btn-staff-return")
+BTN_STAFF_FORWARD: Final = _text("btn-staff-forward")
+BTN_STAFF_EXTEND: Final = _text("btn-staff-extend")
+BTN_STAFF_REJECT: Final = _text("btn-staff-reject")
+STAFF_APPEAL_CHANGED: Final = _text("staff-appeal-changed")
+STAFF_APPEAL_SHORT_SET: Final = _text("staff-appeal-short-set")
+STAFF_APPEAL_WRONG_STATE: Final = _text("staff-appeal-wrong-state")
+STAFF_APPEAL_UNKNOWN: Final = _text("staff-appeal-unknown")
+STAFF_APPEAL_OUTCOME: Final = _text("staff-appeal-outcome")
+STAFF_PROMPT_COUNCIL: Final = _text("staff-prompt-council")
+STAFF_PROMPT_RETURN: Final = _text("staff-prompt-return")
+STAFF_PROMPT_FORWARD: Final = _text("staff-prompt-forward")
+STAFF_PROMPT_EXTEND: Final = _text("staff-prompt-extend")
+STAFF_PROMPT_REJECT: Final = _text("staff-prompt-reject")
+STAFF_PROMPT_ANSWER: Final = _text("staff-prompt-answer")
+STAFF_ERR_COUNCIL: Final = _text("staff-err-council")
+STAFF_ERR_EMPTY_REASON: Final = _text("staff-err-empty-reason")
+STAFF_APPEALS_TITLE: Final = _text("staff-appeals-title")
+STAFF_APPEALS_OPEN: Final = _text("staff-appeals-open")
+STAFF_APPEALS_EMPTY: Final = _text("staff-appeals-empty")
+STAFF_APPEALS_LINE: Final = _text("staff-appeals-line")
+STAFF_APPEALS_LATE: Final = _text("staff-appeals-late", before=" ")
+STAFF_APPEALS_USAGE: Final = _text("staff-appeals-usage")
+STAFF_APPEAL_USAGE: Final = _text("staff-appeal-usage")
+STAFF_DEADLINES: Final = _text("staff-deadlines")
+STAFF_DEADLINES_OVERDUE: Final = _text("staff-deadlines-overdue")
+STAFF_DEADLINES_SOON: Final = _text("staff-deadlines-soon")
+STAFF_DEADLINES_NOT_PASSED_ON: Final = _text("staff-deadlines-not-passed-on")
+STAFF_DEADLINES_LINE: Final = _text("staff-deadlines-line")
+STAFF_ASSIST_CONSENT: Final = _text("staff-assist-consent")
+STAFF_ASSIST_NO_CONSENT: Final = _text("staff-assist-no-consent")
+STAFF_ASSIST_HINT: Final = _text("staff-assist-hint")
+STAFF_ASSIST_NOT_YOURS: Final = _text("staff-assist-not-yours")
+
+APPEAL_ACTOR_CITIZEN: Final = _text("appeal-actor-citizen")
+APPEAL_COUNCIL_NOTE: Final = _text("appeal-council-note")
+APPEAL_SHORT_NOTE: Final = _text("appeal-short-note")
+APPEAL_RESUBMITTED_NOTE: Final = _text("appeal-resubmitted-note")
+CMD_STAFF_APPEALS: Final = _text("cmd-staff-appeals")
+CMD_STAFF_APPEAL: Final = _text("cmd-staff-appeal")
+CMD_STAFF_ASSIST: Final = _text("cmd-staff-assist")
+
+# --- channels.ftl ---
+CONSOLE_NO_STAFF_BUTTON: Final = _text("console-no-staff-button")
+CONSOLE_NO_STAFF_MESSAGE: Final = _text("console-no-staff-message")
+TELEGRAM_CHAT_ID: Final = _text("telegram-chat-id")
+CONTACT_KEYBOARD_HINT: Final = _text("contact-keyboard-hint")
+STAFF_ONLY_BUTTONS: Final = _text("staff-only-buttons")
+VIBER_SHARE_PHONE: Final = _text("viber-share-phone")
+VIBER_FILE_NOT_SHOWN: Final = _text("viber-file-not-shown")
