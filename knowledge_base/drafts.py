@@ -7,15 +7,18 @@ from pathlib import Path
 
 import yaml
 
-DRAFT_CATEGORY = "Відповіді бібліотекарів"
-
 
 def draft_path(directory: Path, ticket_id: int) -> Path:
     return directory / f"librarian-answer-{ticket_id}.md"
 
 
 def write_draft(
-    directory: Path, ticket_id: int, question: str, answers: list[str], today: datetime.date
+    directory: Path,
+    ticket_id: int,
+    question: str,
+    answers: list[str],
+    today: datetime.date,
+    category: str,
 ) -> Path:
     """Write `_drafts/librarian-answer-N.md`; the loader skips `_drafts` until it is moved."""
     directory.mkdir(parents=True, exist_ok=True)
@@ -25,7 +28,7 @@ def write_draft(
     front = {
         "id": f"librarian-answer-{ticket_id}",
         "title": title,
-        "category": DRAFT_CATEGORY,
+        "category": str(category),  # a plain str: YAML refuses str subclasses
         # A second phrasing is for the librarian to add: the format asks for two or more.
         "questions": [question.strip()],
         "keywords": [],

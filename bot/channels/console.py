@@ -29,13 +29,6 @@ STAFF_CHAT = "staff"  # the chat the `@` lines come from, when assembly makes it
 CITIZEN_USER = "console-user"
 LIBRARIAN_USER = "console-librarian"
 
-BANNER = (
-    "Приймальня — консоль. Пишіть повідомлення; кнопку можна натиснути її номером.\n"
-    "Рядок з @ — від імені бібліотекаря (@/help — команди). Вихід — Ctrl+D."
-)
-STAFF_MARK = "[бібліотекарі #{number}]"
-EDITED_MARK = " (оновлено)"
-
 
 @dataclass(frozen=True)
 class ConsoleConfig:
@@ -70,11 +63,11 @@ class ConsoleSender:
         staff = chat_id == self.staff_chat
         text = render.to_plain(reply.text)
         if staff:
-            mark = STAFF_MARK.format(number=number)
-            text = f"{mark}{EDITED_MARK if reply.edit else ''} {text}"
+            mark = texts.CONSOLE_STAFF_MARK.format(number=number)
+            text = f"{mark}{texts.CONSOLE_EDITED_MARK if reply.edit else ''} {text}"
         lines = [text]
         if reply.request_contact:
-            lines.append("  (надішліть номер телефону повідомленням)")
+            lines.append(texts.CONSOLE_SHARE_PHONE)
         for attachment in reply.attachments:
             lines.append(f"  📎 {attachment.kind}: {await self._file_line(attachment)}")
         buttons = [b for row in reply.buttons for b in row]
@@ -136,7 +129,7 @@ class ConsoleChannel(InputChannel):
 
     async def run(self) -> None:
         if self.interactive:
-            self.out.write(BANNER + "\n\n")
+            self.out.write(texts.CONSOLE_BANNER + "\n\n")
         loop = asyncio.get_running_loop()
         while True:
             if self.interactive:
@@ -162,10 +155,12 @@ class ConsoleChannel(InputChannel):
                 CHANNEL,
                 CITIZEN_USER,
                 CITIZEN_CHAT,
-                display_name="Гість консолі",
+                display_name=texts.CONSOLE_GUEST,
                 payload=button.payload,
             )
-        return Event(CHANNEL, CITIZEN_USER, CITIZEN_CHAT, display_name="Гість консолі", text=line)
+        return Event(
+            CHANNEL, CITIZEN_USER, CITIZEN_CHAT, display_name=texts.CONSOLE_GUEST, text=line
+        )
 
     def _staff_event(self, line: str) -> Event | None:
         librarian = partial(
@@ -173,7 +168,7 @@ class ConsoleChannel(InputChannel):
             CHANNEL,
             LIBRARIAN_USER,
             self.staff_chat,
-            display_name="Бібліотекар",
+            display_name=texts.CONSOLE_LIBRARIAN,
             from_staff_chat=True,
             is_staff=True,
         )

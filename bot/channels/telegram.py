@@ -299,8 +299,6 @@ def _attachments(message: Message) -> tuple[Attachment, ...]:
 
 # --- outgoing ------------------------------------------------------------------------------
 
-CONTACT_BUTTON = "📱 Надіслати мій номер"
-
 
 class TelegramSender:
     def __init__(self, bot: Bot) -> None:
@@ -334,7 +332,9 @@ class TelegramSender:
                 chat_id,
                 texts.CONTACT_KEYBOARD_HINT,
                 reply_markup=ReplyKeyboardMarkup(
-                    keyboard=[[KeyboardButton(text=CONTACT_BUTTON, request_contact=True)]],
+                    keyboard=[
+                        [KeyboardButton(text=texts.TELEGRAM_SHARE_PHONE, request_contact=True)]
+                    ],
                     resize_keyboard=True,
                     one_time_keyboard=True,
                 ),

@@ -80,7 +80,7 @@ TEXT_LIMIT = 7000
 MAX_BUTTONS = 24
 GRID_COLUMNS = 6
 SENDER_NAME_LIMIT = 28
-DEFAULT_SENDER_NAME = "Приймальня"
+DEFAULT_SENDER_NAME = texts.VIBER_SENDER_NAME
 # Callbacks we ask for besides `message` and `webhook`, which always come.
 EVENT_TYPES = ["conversation_started", "subscribed", "unsubscribed", "delivered", "seen", "failed"]
 SHARE_PHONE_API_VERSION = 3

@@ -149,7 +149,9 @@ async def draft_article(ctx: Context, ticket: Ticket) -> None:
     directory, question = ctx.services.drafts_dir, ticket.question
     # The file is written once the transaction has committed, never for one rolled back.
     ctx.after_commit(
-        lambda: write_draft(directory, ticket.id, question, answers, local_day),
+        lambda: write_draft(
+            directory, ticket.id, question, answers, local_day, texts.DRAFT_CATEGORY
+        ),
         failed=texts.DRAFT_FAILED.format(number=ticket.id),
     )
     path = draft_path(directory, ticket.id)

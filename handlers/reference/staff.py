@@ -18,5 +18,5 @@ async def on_reload(ctx: Context) -> None:
 
 def skipped_report(errors: Sequence[LoadError]) -> str:
     lines = "\n".join(f"- {error}" for error in errors[:20])
-    more = f"\n… і ще {len(errors) - 20}" if len(errors) > 20 else ""
+    more = texts.KB_SKIPPED_MORE.format(count=len(errors) - 20) if len(errors) > 20 else ""
     return texts.KB_SKIPPED.format(count=len(errors), errors=lines + more)

@@ -20,7 +20,7 @@ from typing import TextIO
 from zoneinfo import ZoneInfo
 
 from handlers import texts
-from handlers.dates import day_start, fmt_day
+from handlers.dates import day_start, fmt_day, fmt_stamp
 from storage.appeals import Appeal, AppealsRepo, HistoryEntry
 from storage.db import Database
 
@@ -36,41 +36,61 @@ class Column:
     free_text: bool = False
 
 
-def _stamp(moment: datetime | None, tz: ZoneInfo) -> str:
-    return moment.astimezone(tz).strftime("%d.%m.%Y %H:%M") if moment else ""
+def _yes_no(value: bool) -> str:
+    return texts.EXPORT_YES if value else texts.EXPORT_NO
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("Номер", lambda a, tz: a.number),
-    Column("Зареєстровано", lambda a, tz: _stamp(a.registered_at, tz)),
-    Column("Останнє подання", lambda a, tz: _stamp(a.submitted_at, tz)),
-    Column("Стан", lambda a, tz: texts.APPEAL_STATUSES.get(a.status, a.status)),
-    Column("Тема", lambda a, tz: texts.APPEAL_TOPICS.get(a.topic or "", a.topic)),
-    Column("Текст", lambda a, tz: a.body, free_text=True),
-    Column("Додатків", lambda a, tz: len(a.attachments)),
+    Column(texts.EXPORT_COLUMNS["number"], lambda a, tz: a.number),
+    Column(texts.EXPORT_COLUMNS["registered"], lambda a, tz: fmt_stamp(a.registered_at, tz)),
+    Column(texts.EXPORT_COLUMNS["submitted"], lambda a, tz: fmt_stamp(a.submitted_at, tz)),
     Column(
-        "Пільгова категорія (ст. 20)",
+        texts.EXPORT_COLUMNS["status"], lambda a, tz: texts.APPEAL_STATUSES.get(a.status, a.status)
+    ),
+    Column(
+        texts.EXPORT_COLUMNS["topic"], lambda a, tz: texts.APPEAL_TOPICS.get(a.topic or "", a.topic)
+    ),
+    Column(texts.EXPORT_COLUMNS["body"], lambda a, tz: a.body, free_text=True),
+    Column(texts.EXPORT_COLUMNS["files"], lambda a, tz: len(a.attachments)),
+    Column(
+        texts.EXPORT_COLUMNS["priority"],
         lambda a, tz: texts.APPEAL_PRIORITIES.get(a.priority or "", a.priority or ""),
     ),
-    Column("Не розголошувати ім'я (ст. 10)", lambda a, tz: "так" if a.confidential else "ні"),
-    Column("Подано в бібліотеці (бібліотекар)", lambda a, tz: a.assisted_by, free_text=True),
-    Column("Згода на обробку даних", lambda a, tz: _stamp(a.consent_at, tz)),
-    Column("Можливо повторне до (ст. 8)", lambda a, tz: a.repeat_of),
-    Column("15 днів", lambda a, tz: "так" if a.short_term else "ні"),
-    Column("Відповідь до", lambda a, tz: fmt_day(a.due_date) if a.due_date else ""),
-    Column("Вх. № міської ради", lambda a, tz: a.council_number, free_text=True),
-    Column("Дата міської ради", lambda a, tz: fmt_day(a.council_date) if a.council_date else ""),
-    Column("Переслано до", lambda a, tz: a.forwarded_to, free_text=True),
-    Column("Результат", lambda a, tz: texts.APPEAL_OUTCOMES.get(a.outcome or "", "")),
-    Column("Відповідь", lambda a, tz: a.answer, free_text=True),
-    Column("Прізвище", lambda a, tz: a.surname, personal=True, free_text=True),
-    Column("Ім'я", lambda a, tz: a.given_name, personal=True, free_text=True),
-    Column("По батькові", lambda a, tz: a.patronymic, personal=True, free_text=True),
-    Column("Адреса", lambda a, tz: a.address, personal=True, free_text=True),
-    Column("Телефон", lambda a, tz: a.phone, personal=True),
-    Column("Електронна пошта", lambda a, tz: a.email, personal=True, free_text=True),
+    Column(texts.EXPORT_COLUMNS["confidential"], lambda a, tz: _yes_no(a.confidential)),
+    Column(texts.EXPORT_COLUMNS["assisted"], lambda a, tz: a.assisted_by, free_text=True),
+    Column(texts.EXPORT_COLUMNS["consent"], lambda a, tz: fmt_stamp(a.consent_at, tz)),
+    Column(texts.EXPORT_COLUMNS["repeat_of"], lambda a, tz: a.repeat_of),
+    Column(texts.EXPORT_COLUMNS["short_term"], lambda a, tz: _yes_no(a.short_term)),
+    Column(texts.EXPORT_COLUMNS["due"], lambda a, tz: fmt_day(a.due_date) if a.due_date else ""),
+    Column(texts.EXPORT_COLUMNS["council_number"], lambda a, tz: a.council_number, free_text=True),
+    Column(
+        texts.EXPORT_COLUMNS["council_date"],
+        lambda a, tz: fmt_day(a.council_date) if a.council_date else "",
+    ),
+    Column(texts.EXPORT_COLUMNS["forwarded_to"], lambda a, tz: a.forwarded_to, free_text=True),
+    Column(
+        texts.EXPORT_COLUMNS["outcome"],
+        lambda a, tz: texts.APPEAL_OUTCOMES.get(a.outcome or "", ""),
+    ),
+    Column(texts.EXPORT_COLUMNS["answer"], lambda a, tz: a.answer, free_text=True),
+    Column(texts.EXPORT_COLUMNS["surname"], lambda a, tz: a.surname, personal=True, free_text=True),
+    Column(
+        texts.EXPORT_COLUMNS["given_name"],
+        lambda a, tz: a.given_name,
+        personal=True,
+        free_text=True,
+    ),
+    Column(
+        texts.EXPORT_COLUMNS["patronymic"],
+        lambda a, tz: a.patronymic,
+        personal=True,
+        free_text=True,
+    ),
+    Column(texts.EXPORT_COLUMNS["address"], lambda a, tz: a.address, personal=True, free_text=True),
+    Column(texts.EXPORT_COLUMNS["phone"], lambda a, tz: a.phone, personal=True),
+    Column(texts.EXPORT_COLUMNS["email"], lambda a, tz: a.email, personal=True, free_text=True),
 )
-HISTORY_HEADERS = ("Номер", "Коли", "Стан", "Примітка", "Хто")
+HISTORY_HEADERS = tuple(texts.EXPORT_HISTORY_COLUMNS.values())
 
 
 def _safe(value: object, free_text: bool) -> object:
@@ -108,20 +128,20 @@ async def collect(
         history += [
             [
                 appeal.number,
-                _stamp(e.at, tz),
+                fmt_stamp(e.at, tz),
                 texts.APPEAL_STATUSES.get(e.status, e.status),
                 _safe(e.note, True),
                 _safe(e.actor, True),
             ]
             for e in entries
         ]
-    return Table([c.header for c in columns] + ["Історія"], rows, history)
+    return Table([*(c.header for c in columns), texts.EXPORT_COLUMNS["history"]], rows, history)
 
 
 def _history_text(entry: HistoryEntry, tz: ZoneInfo) -> str:
     note = f": {entry.note}" if entry.note else ""
     status = texts.APPEAL_STATUSES.get(entry.status, entry.status)
-    return f"{_stamp(entry.at, tz)} {status}{note} ({entry.actor})"
+    return f"{fmt_stamp(entry.at, tz)} {status}{note} ({entry.actor})"
 
 
 def write_csv(table: Table, out: TextIO) -> None:
@@ -135,9 +155,9 @@ def write_xlsx(table: Table, path: Path) -> None:
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "Звернення"
+    sheet.title = texts.EXPORT_SHEET_APPEALS
     _fill(sheet, table.headers, table.rows)
-    _fill(book.create_sheet("Історія"), list(HISTORY_HEADERS), table.history)
+    _fill(book.create_sheet(texts.EXPORT_SHEET_HISTORY), list(HISTORY_HEADERS), table.history)
     book.save(path)
 
 

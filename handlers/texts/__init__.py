@@ -233,6 +233,7 @@ BTN_FOLLOW_UP_YES: Final = _text("btn-follow-up-yes")
 BTN_FOLLOW_UP_NO: Final = _text("btn-follow-up-no")
 KB_RELOADED: Final = _text("kb-reloaded")
 KB_SKIPPED: Final = _text("kb-skipped")
+KB_SKIPPED_MORE: Final = _text("kb-skipped-more", before="\n")
 
 CMD_STAFF_RELOAD_KB: Final = _text("cmd-staff-reload-kb")
 
@@ -292,6 +293,7 @@ AGE_MINUTES: Final = _text("age-minutes")
 AGE_HOURS: Final = _text("age-hours")
 AGE_DAYS: Final = _text("age-days")
 DRAFT_FAILED: Final = _text("draft-failed")
+DRAFT_CATEGORY: Final = _text("draft-category")
 CMD_STAFF_QUEUE: Final = _text("cmd-staff-queue")
 
 # --- appeals.ftl ---
@@ -479,6 +481,14 @@ CMD_STAFF_APPEAL: Final = _text("cmd-staff-appeal")
 CMD_STAFF_ASSIST: Final = _text("cmd-staff-assist")
 
 # --- channels.ftl ---
+CONSOLE_BANNER: Final = _text("console-banner")
+CONSOLE_STAFF_MARK: Final = _text("console-staff-mark")
+CONSOLE_EDITED_MARK: Final = _text("console-edited-mark", before=" ")
+CONSOLE_SHARE_PHONE: Final = _text("console-share-phone", before="  ")
+CONSOLE_GUEST: Final = _text("console-guest")
+CONSOLE_LIBRARIAN: Final = _text("console-librarian")
+TELEGRAM_SHARE_PHONE: Final = _text("telegram-share-phone")
+VIBER_SENDER_NAME: Final = _text("viber-sender-name")
 CONSOLE_NO_STAFF_BUTTON: Final = _text("console-no-staff-button")
 CONSOLE_NO_STAFF_MESSAGE: Final = _text("console-no-staff-message")
 TELEGRAM_CHAT_ID: Final = _text("telegram-chat-id")
@@ -486,3 +496,47 @@ CONTACT_KEYBOARD_HINT: Final = _text("contact-keyboard-hint")
 STAFF_ONLY_BUTTONS: Final = _text("staff-only-buttons")
 VIBER_SHARE_PHONE: Final = _text("viber-share-phone")
 VIBER_FILE_NOT_SHOWN: Final = _text("viber-file-not-shown")
+
+
+# --- reports.ftl ---
+EXPORT_COLUMNS: Final = _choices(
+    "export-column",
+    "number",
+    "registered",
+    "submitted",
+    "status",
+    "topic",
+    "body",
+    "files",
+    "priority",
+    "confidential",
+    "assisted",
+    "consent",
+    "repeat_of",
+    "short_term",
+    "due",
+    "council_number",
+    "council_date",
+    "forwarded_to",
+    "outcome",
+    "answer",
+    "surname",
+    "given_name",
+    "patronymic",
+    "address",
+    "phone",
+    "email",
+    "history",
+)
+EXPORT_HISTORY_COLUMNS: Final = _choices(
+    "export-history",
+    "number",
+    "at",
+    "status",
+    "note",
+    "actor",
+)
+EXPORT_SHEET_APPEALS: Final = _text("export-sheet-appeals")
+EXPORT_SHEET_HISTORY: Final = _text("export-sheet-history")
+EXPORT_YES: Final = _text("export-yes")
+EXPORT_NO: Final = _text("export-no")
