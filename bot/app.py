@@ -260,6 +260,7 @@ async def _open_channels(settings: Settings, app: App) -> _Channels:
             staff=app.staff,
             commands=commands,
             staff_commands=staff_commands,
+            staff_aware_commands=app.core.routes.staff_aware_commands(),
         )
         channels.telegram = TelegramChannel(telegram_config, app.core.handle)
     if settings.viber_enabled:

@@ -37,6 +37,9 @@ F = TypeVar("F")
 class Command:
     handler: Handler
     description: str | None = None  # shown in the messenger's command menu when set
+    # A resident's command that acts for librarians when a librarian sends it privately
+    # (/queue, /appeal N): the channel checks the sender's membership for it.
+    staff_aware: bool = False
 
 
 @dataclass
@@ -54,9 +57,11 @@ class Router:
     failures: dict[str, FailureHandler] = field(default_factory=dict)
     jobs: list[Job] = field(default_factory=list)
 
-    def command(self, name: str, description: str | None = None) -> Callable[[Handler], Handler]:
+    def command(
+        self, name: str, description: str | None = None, *, staff_aware: bool = False
+    ) -> Callable[[Handler], Handler]:
         def add(handler: Handler) -> Handler:
-            _put(self.commands, name, Command(handler, description), self.name)
+            _put(self.commands, name, Command(handler, description, staff_aware), self.name)
             return handler
 
         return add
@@ -135,6 +140,9 @@ class Routes:
     def step_handler(self, step: str) -> Handler | None:
         steps = self.features.steps
         return steps.get(step) or steps.get(step.split(".", 1)[0] + ".*")
+
+    def staff_aware_commands(self) -> frozenset[str]:
+        return frozenset(name for name, c in self.features.commands.items() if c.staff_aware)
 
     def command_menu(self, *, staff: bool) -> list[tuple[str, str]]:
         """(command, description) for the messenger's menu, in the order declared."""

@@ -16,3 +16,15 @@ class InboxRepo:
             (channel, update_key, to_db(now)),
         )
         return cur.rowcount == 1
+
+    async def prune(self, conn: Connection, before: datetime, *, limit: int) -> int:
+        """Forget at most `limit` updates handled before `before`; how many were forgotten.
+
+        Telegram redelivers for a day at most and may reuse update ids after a week of
+        quiet: old keys only cost space and could drop a new update."""
+        cur = await conn.execute(
+            "DELETE FROM inbox WHERE (channel, update_key) IN"
+            " (SELECT channel, update_key FROM inbox WHERE handled_at < ? LIMIT ?)",
+            (to_db(before), limit),
+        )
+        return cur.rowcount

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import html
 import logging
 import time
@@ -13,6 +15,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatMemberStatus, ChatType, ParseMode
 from aiogram.exceptions import (
+    TelegramAPIError,
     TelegramBadRequest,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -25,6 +28,7 @@ from aiogram.types import (
     BotCommandScopeChat,
     BufferedInputFile,
     CallbackQuery,
+    ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
@@ -45,13 +49,15 @@ from bot.channels.base import (
     backoff,
     shown_name,
 )
+from bot.channels.telegram_intake import Poller, WebhookHandler
 from handlers import texts
 from handlers.messages import Address, Attachment, Contact, Event, Reply
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-ALLOWED_UPDATES = ["message", "callback_query"]
+# chat_member: Telegram says when a librarian leaves the group (the bot must be an admin).
+ALLOWED_UPDATES = ["message", "callback_query", "chat_member"]
 # Kinds of message we cannot read, by the Message field that carries them.
 UNSUPPORTED_FIELDS = (
     "sticker",
@@ -65,8 +71,10 @@ UNSUPPORTED_FIELDS = (
     "game",
     "story",
 )
+# Members in good standing only: not «restricted», «left» or «kicked».
 STAFF_STATUSES = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
-STAFF_CACHE_SECONDS = 60.0
+STAFF_CACHE_SECONDS = 30.0  # and cleared at once when Telegram reports a member leaving
+STAFF_CHECK_RETRIES = (0.2, 0.5, 1.0)  # waits between tries when Telegram fails to answer
 # Answered in any group the bot is in, so the librarians' group can be found.
 CHAT_ID_COMMAND = "chatid"
 
@@ -84,6 +92,9 @@ class TelegramConfig:
     staff: Address | None = None  # the librarians' chat, when it is a Telegram group
     commands: CommandMenu = ()  # the menu of commands residents see
     staff_commands: CommandMenu = ()  # shown in the librarians' group only
+    # Commands that act for librarians in a private chat too: only these (and everything
+    # in the staff chat) cost a membership check.
+    staff_aware_commands: frozenset[str] = frozenset()
 
     @property
     def staff_chat_id(self) -> int | None:
@@ -102,7 +113,9 @@ def make_bot(config: TelegramConfig) -> Bot:
 
 
 class StaffCheck:
-    """Is this user a member of the staff chat? Asked of the Bot API, cached briefly."""
+    """Is this user a member in good standing of the staff chat? Asked of the Bot API,
+    cached briefly. A check that Telegram fails to answer is tried again, then answered
+    from the last known state; it never makes the update fail."""
 
     def __init__(self, bot: Bot, staff_chat_id: int | None) -> None:
         self.bot = bot
@@ -115,14 +128,27 @@ class StaffCheck:
         cached = self._cache.get(user_id)
         if cached and time.monotonic() - cached[0] < STAFF_CACHE_SECONDS:
             return cached[1]
-        try:
-            member = await self.bot.get_chat_member(self.staff_chat_id, user_id)
-        except (TelegramBadRequest, TelegramForbiddenError, TelegramNotFound):
-            is_staff = False
-        else:
-            is_staff = member.status in STAFF_STATUSES or getattr(member, "is_member", False)
+        for wait in (*STAFF_CHECK_RETRIES, None):
+            try:
+                member = await self.bot.get_chat_member(self.staff_chat_id, user_id)
+            except (TelegramBadRequest, TelegramForbiddenError, TelegramNotFound):
+                is_staff = False
+                break
+            except (TelegramNetworkError, TelegramServerError, TelegramRetryAfter) as error:
+                if wait is None:
+                    log.warning(
+                        "membership check failed (%s): last known state", type(error).__name__
+                    )
+                    return cached[1] if cached else False
+                await asyncio.sleep(wait)
+            else:
+                is_staff = member.status in STAFF_STATUSES
+                break
         self._cache[user_id] = (time.monotonic(), is_staff)
         return is_staff
+
+    def forget(self, user_id: int) -> None:
+        self._cache.pop(user_id, None)
 
 
 class TelegramChannel(InputChannel):
@@ -140,7 +166,9 @@ class TelegramChannel(InputChannel):
         router = Router(name="reception")
         router.message.register(self.on_message)
         router.callback_query.register(self.on_callback)
+        router.chat_member.register(self.on_chat_member)
         self.dispatcher.include_router(router)
+        self.poller = Poller(self.bot, self.dispatcher, ALLOWED_UPDATES)
 
     async def setup(self) -> None:
         await self.bot.set_my_commands(_commands(self.config.commands))
@@ -153,29 +181,24 @@ class TelegramChannel(InputChannel):
     async def run_polling(self) -> None:
         await self.setup()
         await self.bot.delete_webhook(drop_pending_updates=False)
+        me = await self.bot.me()  # a wrong token fails here, before any update is taken
+        log.info("polling as bot id %s", me.id)
         # Sequential handling: an update is confirmed to Telegram (by the next getUpdates)
         # only after its handling has been committed, so a crash never loses one.
-        await self.dispatcher.start_polling(
-            self.bot,
-            handle_signals=False,
-            handle_as_tasks=False,
-            close_bot_session=False,
-            allowed_updates=ALLOWED_UPDATES,
-        )
+        await self.poller.run()
 
     async def stop_polling(self) -> None:
-        if self.dispatcher._running_lock.locked():
-            await self.dispatcher.stop_polling()
+        self.poller.stop()
 
     def register(self, app: web.Application) -> None:
         """Answer Telegram's webhook calls on `app`, secret token checked."""
         if not self.listens:
             return
-        from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+        from aiogram.webhook.aiohttp_server import setup_application
 
         # Not in the background: Telegram hears 200 only once the update is committed,
         # and retries it otherwise.
-        SimpleRequestHandler(
+        WebhookHandler(
             self.dispatcher,
             self.bot,
             handle_in_background=False,
@@ -210,40 +233,51 @@ class TelegramChannel(InputChannel):
             return
         if event is None or (in_group and not in_staff_chat):
             return  # the bot answers citizens in private chats only
-        if in_staff_chat or event.command:
-            # Staff commands also work in a librarian's private chat with the bot.
+        if in_staff_chat or event.command in self.config.staff_aware_commands:
+            # Some staff commands also work in a librarian's private chat with the bot.
             event = replace(event, is_staff=await self.is_staff(message.from_user.id))
         await self.handle(event)
 
     async def on_callback(self, callback: CallbackQuery, event_update: Update) -> None:
-        # Answer at once: Telegram shows a spinner on the button until we do.
         message = callback.message
         if message is None or callback.data is None:
-            await callback.answer()
+            await _answer(callback)
             return
         in_staff_chat = message.chat.id == self.staff_chat_id
         if message.chat.type != ChatType.PRIVATE and not in_staff_chat:
-            await callback.answer()
+            await _answer(callback)
             return
         user = callback.from_user
         is_staff = in_staff_chat and await self.is_staff(user.id)
-        if in_staff_chat and not is_staff:
-            # Only the one who pressed sees this; the core ignores (and logs) the press.
-            await callback.answer(texts.STAFF_ONLY_BUTTONS, show_alert=True)
-        else:
-            await callback.answer()
         event = Event(
             channel=CHANNEL,
             user_id=str(user.id),
             chat_id=str(message.chat.id),
             display_name=user.full_name,
             payload=callback.data,
-            update_key=str(event_update.update_id),
+            update_key=self._key(event_update),
             message_id=str(message.message_id),
             from_staff_chat=in_staff_chat,
             is_staff=is_staff,
         )
+        # The press is handled (and committed) first, the spinner stopped after: a crash in
+        # between redelivers the press, the inbox drops it, and only the answer is repeated.
         await self.handle(event)
+        if in_staff_chat and not is_staff:
+            # Only the one who pressed sees this; the core ignored (and logged) the press.
+            await _answer(callback, texts.STAFF_ONLY_BUTTONS, alert=True)
+        else:
+            await _answer(callback)
+
+    async def on_chat_member(self, update: ChatMemberUpdated) -> None:
+        """A member's standing in the staff group changed: ask again at the next action."""
+        if update.chat.id == self.staff_chat_id:
+            self.is_staff.forget(update.new_chat_member.user.id)
+
+    def _key(self, update: Update) -> str:
+        # Update ids are per bot, and Telegram may start them again after a long pause: the
+        # bot's id keeps two bots (or a new token) apart; the inbox forgets old keys.
+        return f"{self.bot.id}:{update.update_id}"
 
     def _event(self, message: Message, update: Update, in_staff_chat: bool) -> Event | None:
         assert message.from_user is not None
@@ -270,11 +304,18 @@ class TelegramChannel(InputChannel):
             contact=contact,
             attachments=attachments,
             unsupported=unsupported,
-            update_key=str(update.update_id),
+            update_key=self._key(update),
             message_id=str(message.message_id),
             reply_to=str(reply_to.message_id) if reply_to else None,
             from_staff_chat=in_staff_chat,
         )
+
+
+async def _answer(callback: CallbackQuery, text: str | None = None, *, alert: bool = False) -> None:
+    """Stop the button's spinner. Too late after a restart («query is too old») or a
+    failed call: the press itself was handled, so that is no reason to fail the update."""
+    with contextlib.suppress(TelegramAPIError):
+        await callback.answer(text, show_alert=alert)
 
 
 def _attachments(message: Message) -> tuple[Attachment, ...]:

@@ -493,5 +493,5 @@ def register(router: Router) -> None:
     router.button(Fix)(on_fix)
     router.step("appeals.*")(on_input)
     router.command("my", texts.CMD_MY)(on_my)
-    router.command("appeal")(on_appeal_command)
+    router.command("appeal", staff_aware=True)(on_appeal_command)
     router.staff_command("assist", texts.CMD_STAFF_ASSIST)(on_assist)

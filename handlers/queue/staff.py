@@ -195,6 +195,6 @@ def register(router: Router) -> None:
     router.staff_button(TicketPress)(on_staff_button)
     router.staff_reply("ticket")(on_staff_reply)
     router.staff_command("queue", texts.CMD_STAFF_QUEUE)(on_queue)
-    router.command("queue")(on_queue_command)
+    router.command("queue", staff_aware=True)(on_queue_command)
     router.failure("answer")(on_delivery_failed)
     router.job("repost-overdue-tickets", minute="*/15")(repost_overdue)

@@ -1,0 +1,148 @@
+"""How Telegram updates come in: long polling and the webhook, one update at a time.
+
+aiogram parses a whole `getUpdates` answer at once, so one update it cannot read fails the
+batch and polling retries it forever — every resident waits. Here the answer is taken as
+raw JSON and each update is parsed on its own: one that cannot be read is logged (its id
+only, never its content) and skipped. An update is confirmed to Telegram (by the next
+`getUpdates` offset) only after it was handled, so a crash never loses one.
+
+The webhook answers 400, without a traceback, to a body that is not an update.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramAPIError, TelegramNetworkError, TelegramRetryAfter
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+from aiohttp import web
+from pydantic import ValidationError
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 10  # long-poll timeout asked of Telegram
+RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)  # waits after failed getUpdates, then the last
+
+
+class RawUpdates(TelegramMethod[list[dict[str, Any]]]):
+    """`getUpdates`, answered as plain JSON objects: parsed one by one by `Poller`."""
+
+    __returning__ = list[dict[str, Any]]
+    __api_method__ = "getUpdates"
+
+    offset: int | None = None
+    limit: int | None = None
+    timeout: int | None = None
+    allowed_updates: list[str] | None = None
+
+
+def parse_update(data: object, bot: Bot) -> Update | None:
+    """An update as aiogram's type, or None (logged without its content) if it is not one."""
+    try:
+        return Update.model_validate(data, context={"bot": bot})
+    except ValidationError as error:
+        update_id = data.get("update_id") if isinstance(data, dict) else None
+        fields = sorted({str(e["loc"][0]) for e in error.errors() if e.get("loc")})
+        log.warning("telegram update %s could not be read (%s): skipped", update_id, fields)
+        return None
+
+
+class Poller:
+    """Long polling that never stalls on one bad update and stops between updates."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        dispatcher: Dispatcher,
+        allowed_updates: list[str],
+    ) -> None:
+        self.bot = bot
+        self.dispatcher = dispatcher
+        self.allowed_updates = allowed_updates
+        self._stopping = asyncio.Event()
+        self._fetch: asyncio.Task[list[dict[str, Any]]] | None = None
+
+    async def run(self) -> None:
+        offset: int | None = None
+        failures = 0
+        while not self._stopping.is_set():
+            method = RawUpdates(
+                offset=offset, timeout=POLL_SECONDS, allowed_updates=self.allowed_updates
+            )
+            self._fetch = asyncio.create_task(self.bot(method, request_timeout=POLL_SECONDS + 20))
+            try:
+                raw = await self._fetch
+            except asyncio.CancelledError:
+                if self._stopping.is_set():
+                    return  # stopped while waiting: nothing was in hand
+                raise
+            except TelegramRetryAfter as error:
+                await self._wait(float(error.retry_after))
+                continue
+            except (TelegramNetworkError, TelegramAPIError) as error:
+                wait = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+                failures += 1
+                log.warning("getUpdates failed (%s): again in %.0f s", type(error).__name__, wait)
+                await self._wait(wait)
+                continue
+            finally:
+                self._fetch = None
+            failures = 0
+            for item in raw:
+                update_id = item.get("update_id")
+                if isinstance(update_id, int):
+                    offset = update_id + 1  # confirmed by the next getUpdates
+                update = parse_update(item, self.bot)
+                if update is not None:
+                    await self._feed(update)
+                if self._stopping.is_set():
+                    break  # the rest comes again after the restart: not confirmed
+
+    async def _feed(self, update: Update) -> None:
+        try:
+            await self.dispatcher.feed_update(self.bot, update)
+        except Exception:
+            # The core apologises for its own failures; this is the channel's (a call to
+            # Telegram while taking the update). Logged, and the next update goes on.
+            log.exception("telegram update %s: the channel failed", update.update_id)
+
+    async def _wait(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), seconds)
+
+    def stop(self) -> None:
+        """Stop at the next update boundary; a long poll in progress is cancelled."""
+        self._stopping.set()
+        if self._fetch is not None:
+            self._fetch.cancel()
+
+
+class WebhookHandler(SimpleRequestHandler):
+    """aiogram's webhook handler (secret token checked, handled before answering), which
+    answers 400 to a body that is not an update instead of a 500 with a traceback."""
+
+    async def handle(self, request: web.Request) -> web.Response:
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not self.verify_secret(secret, self.bot):
+            return web.Response(body="Unauthorized", status=401)
+        try:
+            data = await request.json(loads=self.bot.session.json_loads)
+        except ValueError:
+            log.warning("telegram webhook: a body that is not JSON was refused")
+            return web.Response(status=400)
+        update = parse_update(data, self.bot)
+        if update is None:
+            return web.Response(status=400)
+        try:
+            await self.dispatcher.feed_update(self.bot, update, **self.data)
+        except Exception:
+            log.exception("telegram update %s: the channel failed", update.update_id)
+            # Telegram retries a 5xx: the inbox drops the update if it was handled.
+            return web.Response(status=500)
+        return web.json_response({})
