@@ -1,8 +1,12 @@
 """Delivers the outbox: every queued reply reaches its chat once, in order, or is marked failed.
 
 Rows are written by the core in the same transaction as the state that caused them, so a
-crash before delivery only delays a message; one after delivery but before it is marked
-sent is the single window in which a message could go out twice.
+crash before delivery only delays a message. A reply may take several messages (its
+sender's `parts`); each is recorded in its own small transaction as soon as the messenger
+confirms it, and a retry, or a restart, resumes at the first unrecorded one. So the only
+message that can go out twice is one the messenger took but whose record was not written:
+the bot stopped between the two, or the messenger's answer was lost on the way (a timeout
+after it had taken the message). That is at most one message per such event.
 
 Rules about whether a message may go out at all on a channel (Viber's billed messages) are
 delivery policies, consulted before each send: channels only render and send.
@@ -15,7 +19,7 @@ import contextlib
 import json
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
@@ -142,19 +146,29 @@ class Delivery:
         if refused is not None:
             await self._fail(item, refused)
             return "failed"
-        reply = Reply.from_json(json.loads(item.reply))
-        try:
-            external_id = await sender.send(item.chat_id, reply)
-        except RetryLater as exc:
-            return await self._deliver_later(item, exc)
-        except Undeliverable as exc:
-            await self._fail(item, str(exc))
-            return "failed"
-        except Exception as exc:  # a bug or an unforeseen error: back off, keep the loop alive
-            log.exception("delivery error: item=%d", item.id)
-            return await self._deliver_later(item, RetryLater(backoff(item.attempts), repr(exc)))
+        parts = sender.parts(item.chat_id, Reply.from_json(json.loads(item.reply)))
+        first = item.external_id
+        for index in range(item.parts_sent, len(parts)):
+            try:
+                message_id = await parts[index](first)
+            except RetryLater as exc:
+                return await self._deliver_later(item, exc)
+            except Undeliverable as exc:
+                await self._fail(item, str(exc))
+                return "failed"
+            except Exception as exc:  # a bug or an unforeseen error: back off, keep the loop
+                log.exception("delivery error: item=%d", item.id)
+                later = RetryLater(backoff(item.attempts), repr(exc))
+                return await self._deliver_later(item, later)
+            first = first or message_id
+            if index + 1 < len(parts):
+                # Recorded before the next part goes out: a crash in between repeats only
+                # this message (see the module's docstring), never the ones before it.
+                async with self.db.transaction() as conn:
+                    await self.outbox.mark_part_sent(conn, item.id, index + 1, first)
+                item = replace(item, parts_sent=index + 1, external_id=first, attempts=0)
         async with self.db.transaction() as conn:
-            await self.outbox.mark_sent(conn, item.id, external_id, self.clock())
+            await self.outbox.mark_sent(conn, item.id, first, self.clock(), parts=len(parts))
         return "sent"
 
     async def _refused(self, item: OutboxItem) -> str | None:

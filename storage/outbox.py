@@ -17,9 +17,11 @@ class OutboxItem:
     chat_id: str
     reply: str  # the reply serialised as JSON by the caller
     ref: str | None
-    attempts: int
+    attempts: int  # tries since the last message of it was confirmed
     created_at: datetime
     is_due: bool
+    parts_sent: int = 0  # messages of the reply already confirmed by the messenger
+    external_id: str | None = None  # the id of its first message, once that is sent
 
 
 class OutboxRepo:
@@ -63,13 +65,33 @@ class OutboxRepo:
             row = await cur.fetchone()
         return from_db(row[0]) if row and row[0] else None
 
-    async def mark_sent(
-        self, conn: Connection, item_id: int, external_id: str | None, now: datetime
+    async def mark_part_sent(
+        self, conn: Connection, item_id: int, parts_sent: int, external_id: str | None
     ) -> None:
+        """The first `parts_sent` messages of a reply are delivered; more are to come.
+
+        The count of tries starts again: a long reply slowed by flood control is given up
+        only when it stops making progress, not after so many refusals in all.
+        """
         await conn.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, external_id = ?,"
+            "UPDATE outbox SET parts_sent = ?, external_id = ?, attempts = 0 WHERE id = ?",
+            (parts_sent, external_id, item_id),
+        )
+
+    async def mark_sent(
+        self,
+        conn: Connection,
+        item_id: int,
+        external_id: str | None,
+        now: datetime,
+        *,
+        parts: int = 1,
+    ) -> None:
+        """Every one of the reply's `parts` messages is delivered."""
+        await conn.execute(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, external_id = ?, parts_sent = ?,"
             " attempts = attempts + 1, error = NULL WHERE id = ?",
-            (to_db(now), external_id, item_id),
+            (to_db(now), external_id, parts, item_id),
         )
 
     async def postpone(
@@ -138,4 +160,6 @@ def _item(row: Row) -> OutboxItem:
         attempts=row["attempts"],
         created_at=from_db(row["created_at"]),
         is_due=bool(row["is_due"]),
+        parts_sent=row["parts_sent"],
+        external_id=row["external_id"],
     )

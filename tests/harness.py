@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bot.channels.base import Part
 from bot.delivery import Delivery
 from handlers import texts
 from handlers.context import Services
@@ -65,6 +66,11 @@ class Sent:
 class CollectingSender:
     sent: list[Sent] = field(default_factory=list)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def parts(self, chat_id: str, reply: Reply) -> list[Part]:
+        # A reply is one message here; `send` is looked up when the part runs, so a test
+        # may replace it.
+        return [lambda first: self.send(chat_id, reply)]
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         # An edit keeps the id of the message it replaces, as in messengers.

@@ -14,6 +14,7 @@ from aiogram.exceptions import (
     TelegramForbiddenError,
     TelegramNotFound,
     TelegramRetryAfter,
+    TelegramServerError,
     TelegramUnauthorizedError,
 )
 from aiogram.methods import SendMessage
@@ -201,6 +202,15 @@ async def test_errors_map_to_aiogram_exceptions(tg: FakeTelegramServer, bot: Bot
     tg.fail_next("getChat", error_code=404, description="Not Found")
     with pytest.raises(TelegramNotFound):
         await bot.get_chat(USER)
+
+    # The Nth call can be made to fail: here the second of three, with a server error.
+    tg.unblock_user(USER)
+    tg.fail_next("sendMessage", error_code=500, description="Internal Server Error", after=1)
+    await bot.send_message(USER, "чотири")
+    with pytest.raises(TelegramServerError):
+        await bot.send_message(USER, "п'ять")
+    await bot.send_message(USER, "шість")
+    assert tg.sent_texts()[-2:] == ["чотири", "шість"]
 
 
 async def test_unconfirmed_updates_are_redelivered(tg: FakeTelegramServer, bot: Bot) -> None:

@@ -2,8 +2,10 @@
 
 - An `InputChannel` turns a messenger's updates into core `Event`s and hands them to
   `handle` (the core's entry point); it owns its `sender`.
-- An `OutputChannel` (a sender) renders a `Reply` for one chat; it raises `RetryLater` or
-  `Undeliverable` so that delivery knows what to do with the outbox row.
+- An `OutputChannel` (a sender) renders a `Reply` for one chat as its `parts`: the messages
+  that show it, in order, each sent on its own. Delivery sends them one by one and records
+  each the messenger confirmed, so a retry resumes at the first unsent one; a part raises
+  `RetryLater` or `Undeliverable` so that delivery knows what to do with the outbox row.
 
 Channels get from assembly only what they use: their own small config, the core's `handle`,
 the staff chat; never the settings nor the database.
@@ -24,9 +26,15 @@ Handle = Callable[[Event], Awaitable[Any]]
 CommandMenu = Sequence[tuple[str, str]]
 
 
+# One message of a reply. It is given the id of the reply's first message (None while that
+# is unsent), which later parts may answer, and returns the id of the message it sent.
+Part = Callable[[str | None], Awaitable[str | None]]
+
+
 class OutputChannel(Protocol):
-    async def send(self, chat_id: str, reply: Reply) -> str | None:
-        """Send; return the id of the (first) message sent, if the channel has one."""
+    def parts(self, chat_id: str, reply: Reply) -> Sequence[Part]:
+        """The messages that show `reply`, in order. The same reply must always give the
+        same parts: a retry, even after a restart, skips the ones already sent."""
 
 
 class RetryLater(Exception):

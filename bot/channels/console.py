@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot import render
-from bot.channels.base import Handle, InputChannel
+from bot.channels.base import Handle, InputChannel, Part
 from handlers import texts
 from handlers.messages import Address, Attachment, Button, Event, Reply
 
@@ -55,6 +55,10 @@ class ConsoleSender:
         self.screen = screen
         self.staff_chat = config.staff.chat_id
         self.files_dir = config.files_dir
+
+    def parts(self, chat_id: str, reply: Reply) -> list[Part]:
+        # One write to the terminal shows the whole reply: there is nothing to resume in.
+        return [lambda first: self.send(chat_id, reply)]
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         if reply.edit is None:

@@ -7,7 +7,9 @@ import contextlib
 import html
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
@@ -44,6 +46,7 @@ from bot.channels.base import (
     CommandMenu,
     Handle,
     InputChannel,
+    Part,
     RetryLater,
     Undeliverable,
     backoff,
@@ -340,58 +343,76 @@ def _attachments(message: Message) -> tuple[Attachment, ...]:
 
 # --- outgoing ------------------------------------------------------------------------------
 
+# Sends one message, given the id of the reply's first one; returns the new message's id.
+Step = Callable[[str | None], Awaitable[int]]
+
 
 class TelegramSender:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send(self, chat_id: str, reply: Reply) -> str | None:
-        try:
-            return await self._send(int(chat_id), reply)
-        except TelegramRetryAfter as exc:
-            raise RetryLater(exc.retry_after, "flood control") from exc
-        except TelegramForbiddenError as exc:
-            raise Undeliverable(exc.message) from exc
-        except TelegramBadRequest as exc:
-            raise Undeliverable(exc.message) from exc
-        except (TelegramNetworkError, TelegramServerError) as exc:
-            raise RetryLater(backoff(0), str(exc)) from exc
-
-    async def _send(self, chat_id: int, reply: Reply) -> str | None:
+    def parts(self, chat_id: str, reply: Reply) -> list[Part]:
+        chat = int(chat_id)
         if reply.edit is not None:
-            return await self._edit(chat_id, int(reply.edit), reply)
+            return [self._part(partial(self._edit, chat, int(reply.edit), reply))]
         chunks = render.split(reply.text, render.to_html) if reply.text else []
-        first_id: int | None = None
+        steps: list[Step] = []
         for index, chunk in enumerate(chunks):
-            last = index == len(chunks) - 1
-            sent = await self.bot.send_message(
-                chat_id, chunk, reply_markup=_inline_keyboard(reply) if last else None
-            )
-            first_id = first_id or sent.message_id
+            keyboard = _inline_keyboard(reply) if index == len(chunks) - 1 else None
+            steps.append(partial(self._send_text, chat, chunk, keyboard))
         if reply.request_contact:
-            sent = await self.bot.send_message(
-                chat_id,
-                texts.CONTACT_KEYBOARD_HINT,
-                reply_markup=ReplyKeyboardMarkup(
-                    keyboard=[
-                        [KeyboardButton(text=texts.TELEGRAM_SHARE_PHONE, request_contact=True)]
-                    ],
-                    resize_keyboard=True,
-                    one_time_keyboard=True,
-                ),
-            )
-            first_id = first_id or sent.message_id
+            steps.append(partial(self._send_contact_request, chat))
         # Files go as replies to the text they came with (a card, an answer), so nobody has
         # to guess which question a photo belongs to.
-        to = None
-        if first_id is not None:
-            to = ReplyParameters(message_id=first_id, allow_sending_without_reply=True)
+        with_text = bool(steps)
         for attachment in reply.attachments:
-            sent = await self._send_file(chat_id, attachment, to)
-            first_id = first_id or sent.message_id
-        return str(first_id) if first_id is not None else None
+            steps.append(partial(self._send_file, chat, attachment, with_text))
+        return [self._part(step) for step in steps]
+
+    def _part(self, step: Step) -> Part:
+        async def part(first: str | None) -> str | None:
+            try:
+                sent = await step(first)
+            except TelegramRetryAfter as exc:
+                raise RetryLater(exc.retry_after, "flood control") from exc
+            except TelegramForbiddenError as exc:
+                raise Undeliverable(exc.message) from exc
+            except TelegramBadRequest as exc:
+                raise Undeliverable(exc.message) from exc
+            except (TelegramNetworkError, TelegramServerError) as exc:
+                raise RetryLater(backoff(0), str(exc)) from exc
+            return str(sent)
+
+        return part
+
+    async def _send_text(
+        self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None, first: str | None
+    ) -> int:
+        sent = await self.bot.send_message(chat_id, text, reply_markup=keyboard)
+        return sent.message_id
+
+    async def _send_contact_request(self, chat_id: int, first: str | None) -> int:
+        sent = await self.bot.send_message(
+            chat_id,
+            texts.CONTACT_KEYBOARD_HINT,
+            reply_markup=ReplyKeyboardMarkup(
+                keyboard=[[KeyboardButton(text=texts.TELEGRAM_SHARE_PHONE, request_contact=True)]],
+                resize_keyboard=True,
+                one_time_keyboard=True,
+            ),
+        )
+        return sent.message_id
 
     async def _send_file(
+        self, chat_id: int, attachment: Attachment, with_text: bool, first: str | None
+    ) -> int:
+        to = None
+        if with_text and first is not None:
+            to = ReplyParameters(message_id=int(first), allow_sending_without_reply=True)
+        sent = await self._send_attachment(chat_id, attachment, to)
+        return sent.message_id
+
+    async def _send_attachment(
         self, chat_id: int, attachment: Attachment, to: ReplyParameters | None
     ) -> Message:
         if attachment.data is not None:
@@ -428,7 +449,7 @@ class TelegramSender:
         link = f'📎 <a href="{html.escape(url)}">{name}</a>'
         return await self.bot.send_message(chat_id, link, reply_parameters=to)
 
-    async def _edit(self, chat_id: int, message_id: int, reply: Reply) -> str:
+    async def _edit(self, chat_id: int, message_id: int, reply: Reply, first: str | None) -> int:
         # An edited card must stay one message: the text is cut, not split.
         text = render.split(reply.text, render.to_html)[0]
         try:
@@ -441,7 +462,7 @@ class TelegramSender:
         except TelegramBadRequest as exc:
             if "message is not modified" not in exc.message:
                 raise
-        return str(message_id)
+        return message_id
 
 
 def _commands(menu: CommandMenu) -> list[BotCommand]:

@@ -30,6 +30,7 @@ import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -56,7 +57,7 @@ from viberbot.api.viber_requests import (
 )
 
 from bot import render
-from bot.channels.base import Handle, InputChannel, RetryLater, Undeliverable
+from bot.channels.base import Handle, InputChannel, Part, RetryLater, Undeliverable
 from handlers import texts
 from handlers.messages import (
     Attachment,
@@ -353,15 +354,31 @@ class ViberSender:
         self.sender_name = sender_name
         self.files = files
 
-    async def send(self, chat_id: str, reply: Reply) -> str | None:
-        if self.files is not None and any(a.data is not None for a in reply.attachments):
-            published = [await self.files.published(a) for a in reply.attachments]
-            reply = replace(reply, attachments=tuple(published))
-        first: str | None = None
-        for message in build_messages(reply):
-            token = await self._post(chat_id, message)
-            first = first or token
-        return first
+    def parts(self, chat_id: str, reply: Reply) -> list[Part]:
+        # Publishing a generated file does not change how many messages there are: each
+        # file is one message, a notice if it cannot be shown.
+        count = len(build_messages(reply))
+        return [partial(self._send_part, chat_id, reply, index) for index in range(count)]
+
+    async def _send_part(
+        self, chat_id: str, reply: Reply, index: int, first: str | None
+    ) -> str | None:
+        # Viber messages cannot answer one another, so `first` is not needed.
+        reply = await self._published(reply, index)
+        return await self._post(chat_id, build_messages(reply)[index])
+
+    async def _published(self, reply: Reply, index: int) -> Reply:
+        """`reply` with the generated file that message `index` shows (if any) published,
+        just before that message goes out: a retry of a later part does not publish it again."""
+        position = index - len(_text_chunks(reply))
+        if self.files is None or not 0 <= position < len(reply.attachments):
+            return reply
+        attachment = reply.attachments[position]
+        if attachment.data is None:
+            return reply
+        attachments = list(reply.attachments)
+        attachments[position] = await self.files.published(attachment)
+        return replace(reply, attachments=tuple(attachments))
 
     async def _post(self, chat_id: str, message: JsonDict) -> str | None:
         body = {"receiver": chat_id, "sender": {"name": self.sender_name}, **message}
@@ -389,10 +406,7 @@ def build_messages(reply: Reply) -> list[JsonDict]:
     Viber cannot edit a message: an edit arrives as a new one. The keyboard goes on the
     last message, since each message replaces (or hides) the keyboard of the one before.
     """
-    messages: list[JsonDict] = []
-    if reply.text.strip():
-        for chunk in render.split(reply.text, render.to_plain, TEXT_LIMIT):
-            messages.append(TextMessage(text=chunk).to_dict())
+    messages: list[JsonDict] = [TextMessage(text=chunk).to_dict() for chunk in _text_chunks(reply)]
     for attachment in reply.attachments:
         messages.append(_attachment_message(attachment))
     keyboard = _keyboard(reply)
@@ -401,6 +415,12 @@ def build_messages(reply: Reply) -> list[JsonDict]:
         if any(b["ActionType"] == "share-phone" for b in keyboard["Buttons"]):
             messages[-1]["min_api_version"] = SHARE_PHONE_API_VERSION
     return [{k: v for k, v in m.items() if v is not None} for m in messages]
+
+
+def _text_chunks(reply: Reply) -> list[str]:
+    if not reply.text.strip():
+        return []
+    return render.split(reply.text, render.to_plain, TEXT_LIMIT)
 
 
 def _attachment_message(attachment: Attachment) -> JsonDict:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+from bot.channels.base import Part
 from bot.delivery import Delivery, RetryLater, Undeliverable
 from handlers.messages import Attachment, Button, Reply
 from storage.db import Database
@@ -16,6 +17,9 @@ class FlakySender:
     def __init__(self) -> None:
         self.delivered: list[tuple[str, str]] = []
         self.failures: dict[str, list[Exception]] = {}
+
+    def parts(self, chat_id: str, reply: Reply) -> list[Part]:
+        return [lambda first: self.send(chat_id, reply)]
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         pending = self.failures.get(chat_id)
@@ -97,6 +101,9 @@ async def test_messages_queued_before_a_crash_are_sent_after_restart(
 class RecordingSender:
     def __init__(self) -> None:
         self.replies: list[Reply] = []
+
+    def parts(self, chat_id: str, reply: Reply) -> list[Part]:
+        return [lambda first: self.send(chat_id, reply)]
 
     async def send(self, chat_id: str, reply: Reply) -> str | None:
         self.replies.append(reply)

@@ -17,6 +17,7 @@ from handlers import texts
 from tests.fakes import FakeTelegramServer
 from tests.fakes.embedder import TEST_EMBEDDER
 from tests.harness import MENU_LABELS, TEST_KB
+from tests.helpers.senders import send_all
 from tests.helpers.telegram import (
     CITIZEN,
     ROOT,
@@ -326,7 +327,7 @@ async def test_a_file_from_viber_reaches_the_staff_chat_as_a_link(
                 ),
             ),
         )
-        await TelegramSender(bot).send(str(STAFF_CHAT_ID), reply)
+        await send_all(TelegramSender(bot), str(STAFF_CHAT_ID), reply)
     finally:
         await bot.session.close()
     link = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, "📎"))
@@ -386,7 +387,7 @@ async def test_generated_files_are_uploaded_and_links_sent_by_url_or_passed_on(
     )
     bot = tg.make_bot(default=DefaultBotProperties(parse_mode="HTML"))  # as the bot has
     try:
-        await TelegramSender(bot).send(str(CITIZEN), reply)
+        await send_all(TelegramSender(bot), str(CITIZEN), reply)
     finally:
         await bot.session.close()
     text = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Ви записані"))

@@ -33,6 +33,7 @@ from storage.users import UsersRepo
 from tests.fakes import ApiCall, FakeTelegramServer
 from tests.fakes.viber_api import DEFAULT_USER, FakeViberServer, ViberCall
 from tests.harness import MENU_LABELS, TEST_KB, FakeClock
+from tests.helpers.senders import send_all
 
 STAFF_CHAT_ID = -1001234
 LIBRARIAN = 555
@@ -266,15 +267,15 @@ async def test_viber_status_codes_and_http_errors_map_to_delivery_outcomes(
 ) -> None:
     async with sender_for(viber) as sender:
         with pytest.raises(Undeliverable, match="not subscribed"):
-            await sender.send(DEFAULT_USER, Reply("Привіт"))  # never wrote to the bot
+            await send_all(sender, DEFAULT_USER, Reply("Привіт"))  # never wrote to the bot
         viber.subscribed.add(DEFAULT_USER)
         viber.fail_next("send_message", http_status=503)
         with pytest.raises(RetryLater):
-            await sender.send(DEFAULT_USER, Reply("Привіт"))
+            await send_all(sender, DEFAULT_USER, Reply("Привіт"))
         viber.fail_next("send_message", status=12)  # too many requests
         with pytest.raises(RetryLater):
-            await sender.send(DEFAULT_USER, Reply("Привіт"))
-        token = await sender.send(DEFAULT_USER, Reply("Привіт", edit="41"))
+            await send_all(sender, DEFAULT_USER, Reply("Привіт"))
+        token = await send_all(sender, DEFAULT_USER, Reply("Привіт", edit="41"))
         assert token is not None and viber.sent()[-1].text == "Привіт"  # an edit: a new message
 
 
@@ -295,7 +296,7 @@ async def test_replies_become_valid_viber_messages(
         ),
     )
     async with sender_for(viber) as sender:
-        await sender.send(DEFAULT_USER, reply)
+        await send_all(sender, DEFAULT_USER, reply)
     calls = viber.sent()
     assert all(call.ok for call in calls)  # the fake refuses what Viber would refuse
     texts_sent = [c for c in calls if c.body["type"] == "text"]
@@ -370,7 +371,7 @@ async def test_a_generated_file_is_served_from_the_webhook_server_as_a_file_mess
         ),
     )
     try:
-        await channel.sender.send(DEFAULT_USER, reply)
+        await send_all(channel.sender, DEFAULT_USER, reply)
         async with aiohttp.ClientSession() as http:
             guessed = f"{base}/viber/files/{'A' * 32}/курс.ics"
             async with http.get(guessed) as response:
@@ -395,6 +396,6 @@ async def test_without_a_public_place_a_generated_file_is_named_not_lost(
     viber.subscribed.add(DEFAULT_USER)
     calendar = Attachment.generated(CALENDAR, "курс.ics", "text/calendar")
     async with sender_for(viber) as sender:
-        await sender.send(DEFAULT_USER, Reply("Ви записані", attachments=(calendar,)))
+        await send_all(sender, DEFAULT_USER, Reply("Ви записані", attachments=(calendar,)))
     [_, notice] = viber.sent()
     assert "«курс.ics»" in notice.text and "у Viber його показати неможливо" in notice.text

@@ -200,6 +200,7 @@ def bad_request(description: str) -> ApiError:
 class _Failure:
     error: ApiError
     times: int
+    after: int = 0  # calls that still succeed before the failures begin
 
 
 @dataclass(frozen=True)
@@ -545,13 +546,15 @@ class FakeTelegramServer(LoopbackServer):
         description: str = "Too Many Requests: retry after 1",
         retry_after: int | None = 1,
         times: int = 1,
+        after: int = 0,
     ) -> None:
-        """The next ``times`` calls of ``method`` fail; ``retry_after`` is sent only with 429."""
+        """The next ``times`` calls of ``method`` fail, once ``after`` more have succeeded
+        (``after=1``: the second call fails); ``retry_after`` is sent only with 429."""
         canonical = self._canonical(method)
         if canonical.lower() not in self._methods:
             raise ValueError(f"the fake does not implement {method!r}")
         error = ApiError(error_code, description, retry_after if error_code == 429 else None)
-        self._failures.setdefault(canonical, []).append(_Failure(error, times))
+        self._failures.setdefault(canonical, []).append(_Failure(error, times, after))
 
     def block_user(self, chat_id: int) -> None:
         """Sends to ``chat_id`` answer 403 as if the user blocked the bot."""
@@ -628,6 +631,9 @@ class FakeTelegramServer(LoopbackServer):
         if not queue:
             return
         failure = queue[0]
+        if failure.after > 0:
+            failure.after -= 1
+            return
         failure.times -= 1
         if failure.times <= 0:
             queue.pop(0)

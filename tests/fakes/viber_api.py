@@ -83,6 +83,7 @@ class _Failure:
     status: int
     http_status: int
     times: int
+    after: int = 0  # calls that still succeed before the failures begin
 
 
 def signature(token: str, body: bytes) -> str:
@@ -237,11 +238,19 @@ class FakeViberServer(LoopbackServer):
     # -- behaviour controls ------------------------------------------------------------------
 
     def fail_next(
-        self, method: str, *, status: int = 0, http_status: int = 200, times: int = 1
+        self,
+        method: str,
+        *,
+        status: int = 0,
+        http_status: int = 200,
+        times: int = 1,
+        after: int = 0,
     ) -> None:
-        """The next ``times`` calls of ``method`` answer ``status`` (e.g. 6, not subscribed)
-        or, with ``http_status`` other than 200, an HTTP error."""
-        self._failures.setdefault(method, []).append(_Failure(status, http_status, times))
+        """The next ``times`` calls of ``method``, once ``after`` more have succeeded
+        (``after=1``: the second call), answer ``status`` (e.g. 6, not subscribed) or, with
+        ``http_status`` other than 200, an HTTP error."""
+        failure = _Failure(status, http_status, times, after)
+        self._failures.setdefault(method, []).append(failure)
 
     # -- HTTP --------------------------------------------------------------------------------
 
@@ -318,6 +327,9 @@ class FakeViberServer(LoopbackServer):
         if not queue:
             return None
         failure = queue[0]
+        if failure.after > 0:
+            failure.after -= 1
+            return None
         failure.times -= 1
         if failure.times <= 0:
             queue.pop(0)

@@ -78,6 +78,26 @@ async def test_a_sent_message_leaves_the_queue_and_is_known_as_ours(db: Database
         assert await repo.find_external(conn, "telegram", "-100500", "ticket:1") == "777"
 
 
+async def test_a_reply_sent_in_part_keeps_its_progress_and_its_first_message(
+    db: Database,
+) -> None:
+    # A staff card whose text went out while its photo met flood control.
+    item_id = await _add(db, "Картка запитання №2", chat_id="-100500", ref="ticket:2")
+    async with db.transaction() as conn:
+        await repo.postpone(conn, item_id, NOW, "Too Many Requests: retry after 1")
+        await repo.mark_part_sent(conn, item_id, 1, "778")
+        await repo.postpone(conn, item_id, NOW, "Too Many Requests: retry after 1")
+        [waiting] = await repo.pending(conn, NOW)
+        assert (waiting.parts_sent, waiting.external_id) == (1, "778")
+        assert waiting.attempts == 1  # counted again from the confirmed message on
+        # A librarian may answer the card already: it is known by its first message.
+        assert await repo.find_ref(conn, "telegram", "-100500", "778") == "ticket:2"
+
+        await repo.mark_sent(conn, item_id, "778", NOW, parts=2)
+        assert await repo.pending(conn, NOW) == []
+        assert await repo.find_external(conn, "telegram", "-100500", "ticket:2") == "778"
+
+
 async def test_a_postponed_message_is_retried_only_when_its_time_comes(db: Database) -> None:
     item_id = await _add(db, "Відповідь бібліотекаря")
     retry_at = NOW + timedelta(seconds=30)
