@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|console]`."""
+"""Command line: `python -m bot [run|console|check-settings|appeals|viber]`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 
 from pydantic import ValidationError
 
-from bot import logs
+from bot import logs, viber_setup
 from bot.settings import Settings, describe_errors
 from handlers.reports import appeals_export as export
 
@@ -30,17 +30,20 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="chat with the bot in this terminal, as citizen and librarian")
     sub.add_parser("check-settings", help="validate the settings and exit")
     export.add_arguments(sub)
+    viber_setup.add_arguments(sub)
     return main
 
 
-def load_settings() -> Settings | None:
+def load_settings(*, combinations: bool = True) -> Settings | None:
+    """The settings, or None after one line per bad one; `combinations=False` skips the
+    checks of what running the bot needs (a set-up command checks its own needs)."""
     try:
         settings = Settings()
     except ValidationError as error:
         for line in describe_errors(error):
             print(f"Invalid setting {line}", file=sys.stderr)
         return None
-    problems = settings.problems()
+    problems = settings.problems() if combinations else []
     for line in problems:
         print(f"Invalid setting {line}", file=sys.stderr)
     return None if problems else settings
@@ -48,10 +51,12 @@ def load_settings() -> Settings | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    settings = load_settings()
+    settings = load_settings(combinations=args.command != "viber")
     if settings is None:
         return 2
     logs.setup(settings.log_level)
+    if args.command == "viber":
+        return viber_setup.main(settings)
 
     from bot import app
 

@@ -98,6 +98,7 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
             repost_after=timedelta(hours=settings.ticket_repost_hours),
             staff=staff,
             librarians=settings.librarians,
+            rate_limit_per_minute=settings.rate_limit_per_minute,
         )
         senders: dict[str, Sender] = {}
         delivery = Delivery(db, senders, utc_now, policies=delivery_policies(settings))
@@ -122,7 +123,10 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
 async def run_console(
     settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None
 ) -> None:
-    async with assemble(settings, staff=CONSOLE_STAFF) as app:
+    # Not rate-limited: the console is the operator's own terminal, and a script may feed
+    # it many lines a second.
+    unlimited = settings.model_copy(update={"rate_limit_per_minute": 0})
+    async with assemble(unlimited, staff=CONSOLE_STAFF) as app:
         channel = open_console(app, stdin, stdout)
         await channel.run()
         await app.core.drain()

@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     library_hours: str = "mon-sat 09:00-18:00"
     # Working hours a question may wait before its card is re-posted to the staff chat.
     ticket_repost_hours: float = Field(default=2.0, gt=0)
+    # Messages one resident may send a minute; over it they are told once, then not
+    # answered until the minute passes. 0 = no limit.
+    rate_limit_per_minute: int = Field(default=20, ge=0)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("telegram_api_url", "viber_api_url", "webhook_base_url")

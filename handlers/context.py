@@ -37,6 +37,8 @@ class Services:
     staff: Address | None = None  # the librarians' chat; None when not configured
     # False (LIBRARIANS=off): the bot runs without librarians and never offers one.
     librarians: bool = True
+    # Messages a resident may send a minute before the bot stops answering; 0 = no limit.
+    rate_limit_per_minute: int = 20
     users: UsersRepo = field(default_factory=UsersRepo)
     dialogs: DialogsRepo = field(default_factory=DialogsRepo)
     inbox: InboxRepo = field(default_factory=InboxRepo)

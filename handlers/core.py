@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from handlers import menu, payloads, texts
 from handlers.context import Context, Job, Outgoing, Scope, Services
+from handlers.flood import FloodGuard, Verdict
 from handlers.menu import smalltalk
 from handlers.messages import STAFF, STAFF_CHAT, Address, Event, Reply, opaque_user
 from handlers.routing import Routes
@@ -38,6 +39,7 @@ class Core:
         self.routes = routes
         self.on_queued = on_queued
         self._in_flight: set[asyncio.Task[list[Outgoing]]] = set()
+        self.flood = FloodGuard(services.rate_limit_per_minute)
 
     async def handle(self, event: Event) -> list[Outgoing]:
         """Handle one event; return what was queued for delivery (for tests and logs).
@@ -74,6 +76,11 @@ class Core:
             ):
                 log.info("duplicate update dropped: channel=%s", event.channel)
                 return []
+            # After the claim: a flood is claimed too, so a redelivery is not handled later.
+            if not event.from_staff_chat:
+                verdict = self.flood.check(event.channel, event.user_id, s.clock())
+                if verdict is not Verdict.HANDLE:
+                    return await self._flooded(conn, event, verdict)
             user = await s.users.touch(
                 conn,
                 channel=event.channel,
@@ -102,6 +109,17 @@ class Core:
             len(queued),
         )
         return queued
+
+    async def _flooded(self, conn: Connection, event: Event, verdict: Verdict) -> list[Outgoing]:
+        """Over the limit: one notice, then silence; nothing else is read or written."""
+        if verdict is Verdict.DROP:
+            log.debug("over the rate limit, dropped: channel=%s", event.channel)
+            return []
+        log.info("over the rate limit: channel=%s user=%s", event.channel, _opaque(event))
+        # No buttons: pressing one within the minute would be dropped, a button that does
+        # nothing.
+        notice = Outgoing(Address(event.channel, event.chat_id), Reply(texts.RATE_LIMITED))
+        return await self._queue(conn, [notice])
 
     async def run_job(self, job: Job) -> list[Outgoing]:
         """Run a scheduled job in one transaction and queue what it sends."""

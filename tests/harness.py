@@ -180,7 +180,10 @@ def make_core(
     kb: KnowledgeBaseHolder | None = None,
     librarians: bool = True,
     routes: Routes | None = None,
+    rate_limit_per_minute: int = 0,
 ) -> tuple[Core, Delivery, CollectingSender]:
+    """The core as the app builds it. The rate limit is off unless asked for: a conversation
+    test sends its messages at one frozen instant, which a person never does."""
     sender = CollectingSender()
     delivery = Delivery(db, {TEST_CHANNEL: sender}, clock)
     services = Services(
@@ -191,6 +194,7 @@ def make_core(
         drafts_dir=drafts_dir or db.path.parent / "_drafts",
         staff=Address(TEST_CHANNEL, STAFF_CHAT) if librarians else None,
         librarians=librarians,
+        rate_limit_per_minute=rate_limit_per_minute,
     )
     core = Core(db, services, routes or build_routes(), on_queued=delivery.wake)
 

@@ -163,6 +163,16 @@ class ViberApi:
             await self._session.close()
 
 
+async def register_webhook(api: ViberApi, url: str) -> list[str]:
+    """Tell Viber to call `url`; returns the event types Viber confirmed. Viber calls `url`
+    at once with a `webhook` event and refuses the address unless it answers 200."""
+    answer = await api.call(
+        "set_webhook", {"url": url, "event_types": EVENT_TYPES, "send_name": True}
+    )
+    confirmed = answer.get("event_types")
+    return [str(kind) for kind in confirmed] if isinstance(confirmed, list) else list(EVENT_TYPES)
+
+
 # --- incoming ------------------------------------------------------------------------------
 
 
@@ -195,10 +205,7 @@ class ViberChannel(InputChannel):
 
     async def set_webhook(self) -> None:
         """Tell Viber where to call. It calls at once with a `webhook` event: listen first."""
-        await self.api.call(
-            "set_webhook",
-            {"url": self.webhook_url, "event_types": EVENT_TYPES, "send_name": True},
-        )
+        await register_webhook(self.api, self.webhook_url)
         log.info("viber webhook set")
 
     async def close(self) -> None:

@@ -194,6 +194,7 @@ UNSUPPORTED_KINDS: Final = _choices(
 UNSUPPORTED_OTHER: Final = _text("unsupported-other")
 CHARACTERS: Final = _forms("characters")
 TOO_LONG: Final = _text("too-long")
+RATE_LIMITED: Final = _text("rate-limited")
 INTERNAL_ERROR: Final = _text("internal-error")
 STAFF_ONLY: Final = _text("staff-only")
 STAFF_HELP: Final = _text("staff-help")

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.settings import Settings
 from tests.helpers.cli import run_bot
 
@@ -70,3 +72,19 @@ def test_telegram_without_a_librarians_group_is_a_settings_error(tmp_path: Path)
     assert alone.returncode == 0 and "Settings are valid." in alone.stdout
     with_group = run_bot("check-settings", env=env | {"STAFF_CHAT_ID": "-1001234567890"})
     assert with_group.returncode == 0
+
+
+@pytest.mark.parametrize("value", ["-5", "двадцять", "2.5"])
+def test_a_bad_rate_limit_is_one_readable_line(value: str) -> None:
+    result = run_bot(
+        "check-settings", env={"PATH": "/usr/bin:/bin", "RATE_LIMIT_PER_MINUTE": value}
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("Invalid setting RATE_LIMIT_PER_MINUTE:")
+
+
+def test_the_rate_limit_defaults_to_twenty_and_zero_is_allowed() -> None:
+    assert Settings(_env_file=None).rate_limit_per_minute == 20
+    off = Settings(_env_file=None, rate_limit_per_minute="0")  # type: ignore[call-arg,arg-type]
+    assert off.rate_limit_per_minute == 0
