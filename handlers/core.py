@@ -70,17 +70,21 @@ class Core:
 
     async def _handle(self, event: Event) -> list[Outgoing]:
         s = self.services
+        verdict = Verdict.HANDLE
+        if not event.from_staff_chat:
+            verdict = self.flood.check(event.channel, event.user_id, s.clock())
+            if verdict is Verdict.DROP:
+                # Before the transaction: spam is not written anywhere, not even the inbox.
+                log.debug("over the rate limit, dropped: channel=%s", event.channel)
+                return []
         async with self.db.transaction() as conn:
             if event.update_key and not await s.inbox.claim(
                 conn, event.channel, event.update_key, s.clock()
             ):
                 log.info("duplicate update dropped: channel=%s", event.channel)
                 return []
-            # After the claim: a flood is claimed too, so a redelivery is not handled later.
-            if not event.from_staff_chat:
-                verdict = self.flood.check(event.channel, event.user_id, s.clock())
-                if verdict is not Verdict.HANDLE:
-                    return await self._flooded(conn, event, verdict)
+            if verdict is Verdict.NOTICE:
+                return await self._flooded(conn, event)
             user = await s.users.touch(
                 conn,
                 channel=event.channel,
@@ -110,11 +114,8 @@ class Core:
         )
         return queued
 
-    async def _flooded(self, conn: Connection, event: Event, verdict: Verdict) -> list[Outgoing]:
-        """Over the limit: one notice, then silence; nothing else is read or written."""
-        if verdict is Verdict.DROP:
-            log.debug("over the rate limit, dropped: channel=%s", event.channel)
-            return []
+    async def _flooded(self, conn: Connection, event: Event) -> list[Outgoing]:
+        """Just over the limit: one notice; the message itself is not read."""
         log.info("over the rate limit: channel=%s user=%s", event.channel, _opaque(event))
         # No buttons: pressing one within the minute would be dropped, a button that does
         # nothing.

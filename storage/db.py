@@ -47,6 +47,20 @@ class Database:
         await db.migrate()
         return db
 
+    async def row_counts(self) -> dict[str, int]:
+        """Rows in every table: what an operator (or a flood test) watches grow."""
+        async with self.transaction() as conn:
+            cur = await conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            )
+            names = [row[0] for row in await cur.fetchall()]
+            counts = {}
+            for name in names:
+                cur = await conn.execute(f'SELECT COUNT(*) FROM "{name}"')
+                row = await cur.fetchone()
+                counts[name] = int(row[0]) if row else 0
+        return counts
+
     async def close(self) -> None:
         async with self._lock:
             await self._conn.close()
