@@ -70,7 +70,7 @@ async def on_hand_over(ctx: Context, press: HandOver) -> None:
 def _with_files(text: str, files: tuple[Attachment, ...]) -> str:
     """The question as the card and /queue show it, its files listed under it."""
     names = ", ".join(f.file_name or texts.FILE_KINDS.get(f.kind, f.kind) for f in files)
-    listed = texts.CARD_FILES.format(files=names)
+    listed = texts.plain(texts.CARD_FILES, files=names)  # kept in the ticket: plain text
     return f"{text}\n{listed}" if text else listed
 
 

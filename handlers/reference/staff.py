@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from handlers import texts
 from handlers.context import Context
+from handlers.messages import Markdown, escape
 from knowledge_base.model import LoadError
 
 
@@ -17,6 +18,8 @@ async def on_reload(ctx: Context) -> None:
 
 
 def skipped_report(errors: Sequence[LoadError]) -> str:
-    lines = "\n".join(f"- {error}" for error in errors[:20])
-    more = texts.KB_SKIPPED_MORE.format(count=len(errors) - 20) if len(errors) > 20 else ""
-    return texts.KB_SKIPPED.format(count=len(errors), errors=lines + more)
+    lines = Markdown("\n".join("- " + escape(str(error)) for error in errors[:20]))
+    more = texts.KB_SKIPPED_MORE.format(count=len(errors) - 20) if len(errors) > 20 else None
+    if more is not None:
+        lines += more
+    return texts.KB_SKIPPED.format(count=len(errors), errors=lines)
