@@ -18,8 +18,8 @@ async def on_reload(ctx: Context) -> None:
 
 
 def skipped_report(errors: Sequence[LoadError]) -> str:
-    lines = Markdown("\n".join("- " + escape(str(error)) for error in errors[:20]))
-    more = texts.KB_SKIPPED_MORE.format(count=len(errors) - 20) if len(errors) > 20 else None
-    if more is not None:
-        lines += more
-    return texts.KB_SKIPPED.format(count=len(errors), errors=lines)
+    lines = "\n".join("- " + escape(str(error)) for error in errors[:20])
+    if len(errors) > 20:
+        lines += texts.KB_SKIPPED_MORE.format(count=len(errors) - 20)
+    # A list we built, each error escaped: Markdown, placed as it is.
+    return texts.KB_SKIPPED.format(count=len(errors), errors=Markdown(lines))
