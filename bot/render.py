@@ -1,6 +1,8 @@
 """The Markdown subset of replies → Telegram HTML or plain text, split to fit a message.
 
-Supported: **bold**, *italic*, `code`, [label](http-url), "- " bullets, "# " headings.
+Supported: **bold**, *italic*, `code`, [label](http-url), "- " bullets, "# " headings, and
+a backslash before a markup character (`handlers.messages.ESCAPABLE`) to show it as it is:
+that is how `handlers.messages.escape` keeps residents' and librarians' text literal.
 Everything else is text, and every character of it is escaped for HTML — including what
 citizens typed and what librarians wrote in articles.
 """
@@ -11,12 +13,22 @@ import html
 import re
 from collections.abc import Callable
 
+from handlers.messages import ESCAPABLE, LINE_MARKUP
+
+_ESCAPED = "[" + re.escape(ESCAPABLE) + "]"
+# Inside markup a backslash takes the next character with it, so an escaped `*` or `]`
+# can neither close it nor open anything.
+_BOLD_CHAR = r"(?:\\.|[^*\\\n])"
+_CODE_CHAR = r"(?:\\.|[^`\\\n])"
+_LABEL_CHAR = r"(?:\\.|[^\]\\\n])"
 _INLINE = re.compile(
-    r"\*\*(?P<bold>[^*\n]+?)\*\*"
-    r"|(?<![\w*])\*(?P<italic>[^*\s][^*\n]*?)\*(?![\w*])"
-    r"|`(?P<code>[^`\n]+)`"
-    r"|\[(?P<label>[^\]\n]+)\]\((?P<url>[^)\s]+)\)"
+    rf"\\(?P<escaped>{_ESCAPED})"
+    rf"|\*\*(?P<bold>{_BOLD_CHAR}+?)\*\*"
+    rf"|(?<![\w*])\*(?P<italic>(?:\\.|[^*\s\\]){_BOLD_CHAR}*?)\*(?![\w*])"
+    rf"|`(?P<code>{_CODE_CHAR}+)`"
+    rf"|\[(?P<label>{_LABEL_CHAR}+)\]\((?P<url>[^)\s]+)\)"
 )
+_UNESCAPE = re.compile(rf"\\({_ESCAPED})")
 _SAFE_URL = re.compile(r"^(https?://|tg://|mailto:)", re.IGNORECASE)
 _BULLET = re.compile(r"^(\s*)[-*+]\s+")
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$")
@@ -50,19 +62,26 @@ def _inline(text: str, *, html_mode: bool) -> str:
     for match in _INLINE.finditer(text):
         out.append(esc(text[pos : match.start()]))
         pos = match.end()
-        if match.group("bold") is not None:
-            inner = esc(match.group("bold"))
+        if match.group("escaped") is not None:
+            out.append(esc(match.group("escaped")))
+        elif match.group("bold") is not None:
+            inner = esc(_unescape(match.group("bold")))
             out.append(f"<b>{inner}</b>" if html_mode else inner)
         elif match.group("italic") is not None:
-            inner = esc(match.group("italic"))
+            inner = esc(_unescape(match.group("italic")))
             out.append(f"<i>{inner}</i>" if html_mode else inner)
         elif match.group("code") is not None:
-            inner = esc(match.group("code"))
+            inner = esc(_unescape(match.group("code")))
             out.append(f"<code>{inner}</code>" if html_mode else inner)
         else:
-            out.append(_link(match.group("label"), match.group("url"), html_mode=html_mode))
+            label = _unescape(match.group("label"))
+            out.append(_link(label, match.group("url"), html_mode=html_mode))
     out.append(esc(text[pos:]))
     return "".join(out)
+
+
+def _unescape(text: str) -> str:
+    return _UNESCAPE.sub(r"\1", text)
 
 
 def _link(label: str, url: str, *, html_mode: bool) -> str:
@@ -110,8 +129,7 @@ def _fit(
         return [text]
     if not separators:
         # One unbreakable word longer than a message: cut it by characters.
-        step = max(1, limit // 8)  # escaping can grow a character up to 6-fold ("&quot;")
-        return [text[i : i + step] for i in range(0, len(text), step)]
+        return [_text_start(p) if i else p for i, p in enumerate(_cut(text, limit))]
     sep, rest = separators[0], separators[1:]
     parts: list[str] = []
     current = ""
@@ -124,4 +142,29 @@ def _fit(
             current = candidate
     if current:
         parts.extend(_fit(current, render, limit, rest))
-    return parts
+    if sep == "\n":
+        return parts
+    return parts[:1] + [_text_start(p) for p in parts[1:]]
+
+
+def _cut(text: str, limit: int) -> list[str]:
+    step = max(2, limit // 8)  # escaping can grow a character up to 6-fold ("&quot;")
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(start + step, len(text))
+        piece = text[start:end]
+        if end < len(text) and (len(piece) - len(piece.rstrip("\\"))) % 2:
+            end -= 1  # never between a backslash and the character it escapes
+        pieces.append(text[start:end])
+        start = end
+    return pieces
+
+
+_LINE_MARK = re.compile(r"^(\s*)([" + re.escape(LINE_MARKUP) + r"]|\*(?=\s))")
+
+
+def _text_start(piece: str) -> str:
+    """A piece cut from the middle of a line begins a message or paragraph of its own: a
+    «- » or «#» there was text in the line, and must not turn into a bullet or a heading."""
+    return _LINE_MARK.sub(r"\1\\\2", piece, count=1)

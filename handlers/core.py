@@ -23,6 +23,14 @@ MAX_TEXT_LENGTH = 4096
 MAX_LABEL_LENGTH = 64
 
 
+def too_long(text: str | None) -> str | None:
+    """What a person is told when `text` is over the limit; None when it fits."""
+    if text is None or len(text) <= MAX_TEXT_LENGTH:
+        return None
+    length = texts.count(len(text), texts.CHARACTERS)
+    return texts.TOO_LONG.format(length=length, limit=MAX_TEXT_LENGTH)
+
+
 class Core:
     """Channel-neutral entry point: channels call `handle` and deliver the outbox."""
 
@@ -190,14 +198,10 @@ class Core:
         if ctx.step:
             log.warning("stale dialog step %s dropped", ctx.step)
             ctx.finish()
-        if event.text is not None and len(event.text) > MAX_TEXT_LENGTH:
+        refusal = too_long(event.text)
+        if refusal is not None:
             # Outside a dialog; a dialog step states its own limits (an appeal: 4000).
-            ctx.say(
-                texts.TOO_LONG.format(
-                    length=texts.count(len(event.text), texts.CHARACTERS), limit=MAX_TEXT_LENGTH
-                ),
-                [[menu.HOME]],
-            )
+            ctx.say(refusal, [[menu.HOME]])
             return
         if event.unsupported or (event.attachments and not event.text) or event.contact:
             kind = event.unsupported or (

@@ -6,6 +6,7 @@ Channels translate their SDK objects to and from these; nothing here knows a mes
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -74,11 +75,49 @@ class Address:
 STAFF_CHAT = Address(STAFF, "")
 
 
+# --- The Markdown subset of a Reply's text -------------------------------------------------
+#
+# **bold**, *italic*, `code`, [label](url), "- " bullets and "# " headings (`bot/render.py`
+# renders them). A backslash before one of ESCAPABLE makes that character plain text: that
+# is how someone's text is shown as they typed it, never as our formatting.
+
+MARKUP = "\\*`[]"  # meaningful anywhere in a line
+LINE_MARKUP = "-+#"  # meaningful as the first character of a line after any spaces
+ESCAPABLE = MARKUP + LINE_MARKUP
+# `\s` as the renderer reads a line's leading spaces; a text's start counts as a line start
+# too, since a template may put it at the beginning of one.
+_LINE_START = re.compile(r"^(\s*)([" + re.escape(LINE_MARKUP) + "])", re.MULTILINE)
+
+
+class Markdown(str):
+    """Text already in the Markdown subset: a catalogue text, what it was formatted into,
+    an article's body. `texts.*.format()` places it into a template as it is; any other
+    `str` given there is someone's text, and is escaped."""
+
+    __slots__ = ()
+
+    def __add__(self, other: str) -> str:
+        # Two pieces of our Markdown together are still ours: `card + hint`.
+        joined = str.__add__(self, other)
+        return Markdown(joined) if isinstance(other, Markdown) else joined
+
+
+def escape(text: str) -> Markdown:
+    """`text` as Markdown that every channel shows exactly as `text`: `**x**` stays two
+    asterisks, a link stays brackets, a leading «- » stays a dash."""
+    for char in MARKUP:  # the backslash first, so the ones added here stay single
+        if char in text:
+            text = text.replace(char, "\\" + char)
+    return Markdown(_LINE_START.sub(r"\g<1>\\\g<2>", text))
+
+
 @dataclass(frozen=True)
 class Reply:
-    """A message to send. `text` is a small Markdown subset: **bold**, [label](url), lists.
+    """A message to send. `text` is a small Markdown subset: **bold**, [label](url), lists
+    (above); a resident's or librarian's words in it are `escape`d (catalogue templates do
+    that for every value they are given).
 
-    Channels escape and render it; authors never write channel markup.
+    Channels render it; authors never write channel markup.
     """
 
     text: str

@@ -193,7 +193,7 @@ class ConsoleChannel(InputChannel):
 
     def _hint(self, text: str) -> None:
         """A slip at the keyboard: said here, nothing sent to the bot."""
-        self.out.write(text + "\n\n")
+        self.out.write(render.to_plain(text) + "\n\n")
         self.out.flush()
 
 

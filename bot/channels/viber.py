@@ -436,7 +436,8 @@ def _attachment_message(attachment: Attachment) -> JsonDict:
         # A Telegram file id means nothing to Viber, and a generated file needs a public
         # address: say honestly where the file is.
         name = f" «{attachment.file_name}»" if attachment.file_name else ""
-        notice: JsonDict = TextMessage(text=texts.VIBER_FILE_NOT_SHOWN.format(name=name)).to_dict()
+        text = render.to_plain(texts.VIBER_FILE_NOT_SHOWN.format(name=name))
+        notice: JsonDict = TextMessage(text=text).to_dict()
         return notice
     message: JsonDict
     if attachment.kind == "photo":

@@ -13,7 +13,7 @@ from handlers.appeals.workflow import ACTIONS, available
 from handlers.context import Scope
 from handlers.dates import fmt_day, local_day
 from handlers.menu import HOME
-from handlers.messages import Address, Attachment, Button
+from handlers.messages import Address, Attachment, Button, Markdown, escape
 from storage.appeals import Appeal
 
 
@@ -21,19 +21,19 @@ def card_ref(appeal: Appeal) -> str:
     return f"appeal:{appeal.id}"
 
 
-def files_listed(files: Sequence[Attachment]) -> str:
+def files_listed(files: Sequence[Attachment]) -> Markdown:
     """«2: фото («тріщина в стіні»), лист.pdf» — what came with the appeal, as sent."""
     if not files:
-        return texts.APPEAL_FILES_NONE
+        return Markdown(texts.APPEAL_FILES_NONE)
     items = []
     for file in files:
         name = file.file_name or texts.FILE_KINDS.get(file.kind, file.kind)
         items.append(
             texts.APPEAL_FILE_WITH_CAPTION.format(name=name, caption=file.caption)
             if file.caption
-            else name
+            else escape(name)
         )
-    return f"{len(files)}: " + ", ".join(items)
+    return Markdown(f"{len(files)}: " + ", ".join(items))
 
 
 def as_attachments(files: Iterable[Attachment]) -> tuple[Attachment, ...]:
@@ -129,8 +129,11 @@ async def notify_citizen(
     """Tell the author on the channel they used; filed at a branch: ask staff to call."""
     if appeal.assisted_by:
         phone = "—" if appeal.confidential else (appeal.phone or "—")
+        notice = Markdown(text)  # a message's text already: kept as it is
         scope.to_staff(
-            texts.APPEAL_NOTICE_FOR_VISITOR.format(number=appeal.number, phone=phone, notice=text),
+            texts.APPEAL_NOTICE_FOR_VISITOR.format(
+                number=appeal.number, phone=phone, notice=notice
+            ),
             attachments=attachments,
         )
         return

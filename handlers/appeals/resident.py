@@ -416,7 +416,7 @@ async def show_mine(ctx: Context) -> None:
         )
         lines.append(line.strip())
     fixes = [
-        [Button(texts.BTN_APPEAL_FIX.format(number=a.number), Fix(a.id).pack())]
+        [Button(texts.plain(texts.BTN_APPEAL_FIX, number=a.number), Fix(a.id).pack())]
         for a in found
         if a.status == "returned"
     ]
@@ -448,7 +448,7 @@ async def show_status(ctx: Context, number: str) -> None:
     )
     buttons = []
     if appeal.status == "returned":
-        label = texts.BTN_APPEAL_FIX.format(number=appeal.number)
+        label = texts.plain(texts.BTN_APPEAL_FIX, number=appeal.number)
         buttons.append([Button(label, Fix(appeal.id).pack())])
     ctx.say(text.strip(), buttons)
 

@@ -71,7 +71,7 @@ async def carry_out(ctx: Context, appeal: Appeal, name: StaffAction, given: Give
     if action.notice is None:
         return
     notice = action.notice.format(number=appeal.number, **change.notice).strip()
-    fix = Button(texts.BTN_APPEAL_FIX.format(number=appeal.number), Fix(appeal.id).pack())
+    fix = Button(texts.plain(texts.BTN_APPEAL_FIX, number=appeal.number), Fix(appeal.id).pack())
     await notify_citizen(
         ctx,
         changed,

@@ -40,7 +40,7 @@ class Given:
 @dataclass(frozen=True)
 class Change:
     fields: Mapping[str, object] = field(default_factory=dict)
-    note: str | None = None  # for the history
+    note: str | None = None  # for the history: plain text, as kept in the database
     notice: Mapping[str, str] = field(default_factory=dict)  # the notice's placeholders
 
 
@@ -57,7 +57,9 @@ def _transfer(appeal: Appeal, given: Given, tz: ZoneInfo) -> Change:
     number, day = given.council
     return Change(
         fields={"council_number": number, "council_date": day},
-        note=texts.APPEAL_COUNCIL_NOTE.format(council_number=number, council_date=fmt_day(day)),
+        note=texts.plain(
+            texts.APPEAL_COUNCIL_NOTE, council_number=number, council_date=fmt_day(day)
+        ),
         notice={
             "council_number": number,
             "council_date": fmt_day(day),
@@ -70,7 +72,7 @@ def _short(appeal: Appeal, given: Given, tz: ZoneInfo) -> Change:
     due = due_date(term_start(appeal, tz), short_term=True)
     return Change(
         fields={"short_term": True, "due_date": due},
-        note=texts.APPEAL_SHORT_NOTE.format(due=fmt_day(due)),
+        note=texts.plain(texts.APPEAL_SHORT_NOTE, due=fmt_day(due)),
         notice={"due": fmt_day(due)},
     )
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from handlers import texts
 from handlers.context import Scope
-from handlers.messages import Address, Button
+from handlers.messages import Address, Button, Markdown, escape
 from handlers.queue.payloads import TicketPress
 from storage.tickets import Ticket
 from storage.users import User
@@ -31,7 +31,7 @@ def card_buttons(ticket: Ticket) -> list[list[Button]]:
 def card_text(scope: Scope, ticket: Ticket, citizen: User, *, overdue: bool = False) -> str:
     kb = scope.services.kb.base
     titles = [
-        f"- {article.title} ({article.id})"
+        "- " + escape(f"{article.title} ({article.id})")
         for article in (kb.get(article_id) for article_id in ticket.candidates)
         if article is not None
     ]
@@ -56,7 +56,9 @@ def card_text(scope: Scope, ticket: Ticket, citizen: User, *, overdue: bool = Fa
         channel=texts.CHANNEL_NAMES.get(citizen.channel, citizen.channel),
         asked=when,
         question=ticket.question,
-        candidates=texts.CARD_CANDIDATES.format(items="\n".join(titles)) if titles else "",
+        candidates=texts.CARD_CANDIDATES.format(items=Markdown("\n".join(titles)))
+        if titles
+        else "",
         status=status,
     )
     if ticket.status != "closed":

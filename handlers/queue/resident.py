@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.context import Context
+from handlers.core import too_long
 from handlers.menu import HOME, show_menu, smalltalk, without_librarians
 from handlers.menu.payloads import AskLibrarian
 from handlers.messages import Attachment, Button
@@ -31,6 +32,8 @@ async def on_ask(ctx: Context, _press: AskLibrarian) -> None:
 
 async def on_question(ctx: Context) -> None:
     text = (ctx.event.text or "").strip()
+    if _refused_as_too_long(ctx, text):
+        return
     files = ctx.event.attachments
     if files:
         # A photo of a bill or a letter is often the question itself: it goes with the card.
@@ -67,10 +70,20 @@ async def on_hand_over(ctx: Context, press: HandOver) -> None:
     await open_ticket(ctx, query.question, source, candidates, query_id)
 
 
+def _refused_as_too_long(ctx: Context, text: str) -> bool:
+    """Over the limit of any typed message: said so, the step kept for a shorter one;
+    nothing is stored and nothing reaches the librarians."""
+    refusal = too_long(text)
+    if refusal is None:
+        return False
+    ctx.say(refusal, [[CANCEL]])
+    return True
+
+
 def _with_files(text: str, files: tuple[Attachment, ...]) -> str:
     """The question as the card and /queue show it, its files listed under it."""
     names = ", ".join(f.file_name or texts.FILE_KINDS.get(f.kind, f.kind) for f in files)
-    listed = texts.CARD_FILES.format(files=names)
+    listed = texts.plain(texts.CARD_FILES, files=names)  # kept in the ticket: plain text
     return f"{text}\n{listed}" if text else listed
 
 
@@ -133,6 +146,8 @@ async def on_ticket_button(ctx: Context, press: TicketPress) -> None:
 
 async def on_follow_up(ctx: Context) -> None:
     text = (ctx.event.text or "").strip()
+    if _refused_as_too_long(ctx, text):
+        return
     files = ctx.event.attachments
     if not text and not files:
         ctx.say(texts.ASK_TEXT_ONLY, [[CANCEL]])

@@ -87,6 +87,8 @@ async def on_staff_reply(ctx: Context) -> None:
     if ticket.assignee_id is None:
         await tickets.assign(ctx.conn, ticket.id, event.user_id, librarian)
     citizen = await citizen_address(ctx, ticket)
+    # Shown as typed, like a resident's words: a librarian's `**` or [x](y) is no markup
+    # (Telegram still makes a bare address clickable).
     body = (
         texts.ANSWER_TO_CITIZEN.format(number=ticket.id, text=text)
         if text

@@ -6,7 +6,7 @@ from handlers import texts
 from handlers.context import Context
 from handlers.menu import HOME
 from handlers.menu.payloads import AskLibrarian, OpenReference
-from handlers.messages import Button
+from handlers.messages import Button, Markdown
 from handlers.reference.payloads import Category, Details, Feedback, OpenArticle
 from knowledge_base.model import Article
 
@@ -33,7 +33,8 @@ def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
     body, more = article.body, []
     if len(body) > LONG_ARTICLE and article.details:
         body, more = article.short_answer, [[Button(texts.BTN_MORE, Details(article.id).pack())]]
-    text = texts.KB_ARTICLE.format(title=article.title, body=body)
+    # The body is the one Markdown the librarians write; a title is shown as written.
+    text = texts.KB_ARTICLE.format(title=article.title, body=Markdown(body))
     if query_id is None:  # browsing: no question to judge the answer against
         ctx.say(text, [*more, *links, *_ask(ctx), [TOPICS], [HOME]])
         return
@@ -108,5 +109,5 @@ def show_details(ctx: Context, article_id: str) -> None:
         ctx.say(texts.KB_ARTICLE_GONE, [[HOME]])
         return
     links = [[Button(link.title, url=link.url)] for link in article.links]
-    text = texts.KB_ARTICLE_DETAILS.format(title=article.title, body=article.details)
+    text = texts.KB_ARTICLE_DETAILS.format(title=article.title, body=Markdown(article.details))
     ctx.say(text, [*links, *_ask(ctx), [TOPICS], [HOME]])

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from handlers import texts
 from handlers.context import Context
+from handlers.messages import Markdown, escape
 from knowledge_base.model import LoadError
 
 
@@ -17,6 +18,8 @@ async def on_reload(ctx: Context) -> None:
 
 
 def skipped_report(errors: Sequence[LoadError]) -> str:
-    lines = "\n".join(f"- {error}" for error in errors[:20])
-    more = texts.KB_SKIPPED_MORE.format(count=len(errors) - 20) if len(errors) > 20 else ""
-    return texts.KB_SKIPPED.format(count=len(errors), errors=lines + more)
+    lines = "\n".join("- " + escape(str(error)) for error in errors[:20])
+    if len(errors) > 20:
+        lines += texts.KB_SKIPPED_MORE.format(count=len(errors) - 20)
+    # A list we built, each error escaped: Markdown, placed as it is.
+    return texts.KB_SKIPPED.format(count=len(errors), errors=Markdown(lines))

@@ -6,7 +6,12 @@ holding the message, with `{field}` where a placeholder is (as the `str.format` 
 were), whose `format(field=value)` formats the message with Fluent, so that plural
 selectors (`{ $count -> [one] … [few] … *[many] … }`) pick the Ukrainian form.
 Message ids are the names in lower case with hyphens: `APPEAL_ASK_SURNAME` → `appeal-ask-surname`.
-Texts are in the Markdown subset of `handlers.messages.Reply`: channels escape them.
+
+Texts are in the Markdown subset of `handlers.messages.Reply`, and the values put into them
+are not: `format()` escapes every value (a question, a name, a file name, a librarian's
+answer shows as typed, never as a link or bold), except a `Markdown` one — another catalogue
+text, what `format()` returned, an article's body. `plain()` fills a text without escaping,
+for what is no Reply text: a button's label, a note kept in the database.
 """
 
 from __future__ import annotations
@@ -20,6 +25,8 @@ from fluent.runtime import FluentBundle, resolver
 from fluent.runtime.types import fluent_number
 from fluent.syntax import FluentParser, ast
 from fluent.syntax.visitor import Visitor
+
+from handlers.messages import Markdown, escape
 
 CATALOGUE: Final = Path(__file__).with_name("uk")
 
@@ -92,26 +99,32 @@ class _Variables(Visitor):
             self.visit(_MESSAGES[name])
 
 
-def _argument(value: object) -> object:
-    """A `format()` value as Fluent takes it, shown as `str.format` would show it."""
+def _argument(value: object, *, literal: bool) -> object:
+    """A `format()` value as Fluent takes it, shown as `str.format` would show it; with
+    `literal`, escaped unless it is Markdown already."""
     if isinstance(value, int) and not isinstance(value, bool):
         return fluent_number(value, useGrouping=False)  # 4096, not «4 096»; plurals select on it
-    return format(value)
+    shown = format(value)
+    return escape(shown) if literal and not isinstance(value, Markdown) else shown
 
 
-class Text(str):
+class Text(Markdown):
     """A catalogue message. `format(field=value)` fills its `{ $field }` placeholders."""
 
     message_id: str
     _before: str  # line breaks or spaces that glue it to other texts: layout, kept in code
     _after: str
 
-    def format(self, *args: object, **kwargs: object) -> str:
+    def format(self, *args: object, **kwargs: object) -> Markdown:
+        """The message with each value shown as it is written (see the module's doc)."""
         if args:
             raise TypeError(f"{self.message_id}: catalogue texts take named fields only")
+        return Markdown(self._fill(kwargs, literal=True))
+
+    def _fill(self, kwargs: Mapping[str, object], *, literal: bool) -> str:
         pattern = _BUNDLE.get_message(self.message_id).value
         assert pattern is not None  # checked when the Text was made
-        values = {name: _argument(value) for name, value in kwargs.items()}
+        values = {name: _argument(value, literal=literal) for name, value in kwargs.items()}
         text, errors = _BUNDLE.format_pattern(pattern, values)
         if errors:  # as str.format raises KeyError for a field it is not given
             raise KeyError(f"{self.message_id}: {'; '.join(map(str, errors))}")
@@ -150,6 +163,14 @@ def _make(message_id: str, before: str = "", after: str = "") -> Text:
 def _choices(prefix: str, *keys: str) -> Mapping[str, str]:
     """Labels by code, in this order; the codes stay in Python, the labels in `prefix-code`."""
     return MappingProxyType({key: _text(f"{prefix}-{key.replace('_', '-')}") for key in keys})
+
+
+def plain(text: str, **values: object) -> str:
+    """`text` (a catalogue text) filled with `values` as they are: for a button's label or a
+    note kept in the database, never for a Reply's text (that is `text.format()`)."""
+    if not isinstance(text, Text):
+        raise TypeError("plain() fills catalogue texts only")
+    return text._fill(values, literal=False)
 
 
 def count(number: int, forms: Text) -> str:

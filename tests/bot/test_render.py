@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import html
+import random
+
 from bot import render
+from handlers.messages import escape
 
 
 def test_user_text_is_escaped_for_telegram_html() -> None:
@@ -52,3 +56,83 @@ def test_one_huge_paragraph_is_split_between_words() -> None:
 
 def test_short_text_is_one_piece() -> None:
     assert render.split("Привіт", render.to_html) == ["Привіт"]
+
+
+# --- Escaped text renders as itself -------------------------------------------------------
+
+# Every character the grammar gives a meaning to, where it means most: line starts, pairs,
+# inside and around each construct, and backslashes before and after them.
+CORPUS = [
+    "",
+    "**x**",
+    "*x*",
+    "`x`",
+    "[a](b)",
+    "[Натисніть тут](https://evil.example/login) **терміново**",
+    "<b>Адмін</b> [x](http://e.vil)",
+    "- пункт",
+    "  - пункт з відступом",
+    "+ плюс",
+    "* зірочка",
+    "# заголовок",
+    "###### шостий",
+    "#хештег",
+    "-5 градусів",
+    "рядок\n- другий\n\n# третій\n  * четвертий",
+    "\\",
+    "\\\\",
+    "\\*не жирний\\*",
+    "C:\\Users\\*.txt",
+    "кінець\\",
+    "\\- уже з рискою",
+    "** **",
+    "****",
+    "**a\\**",
+    "*a\\*",
+    "[a\\](b)",
+    "`a\\`",
+    "a*b*c",
+    "x **y** *z* `w` [v](https://u.ua) \\ # - +",
+    "\r- повернення каретки",
+    "\u00a0- нерозривний пробіл",
+    "\t# табуляція",
+    "&lt; <> & \"лапки\" 'апостроф'",
+    "«- » і «**»",
+]
+ALPHABET = "*`[]()\\-+#_ \t\n\r\u00a0ab1<>&\"'іїєґ:/."
+
+
+def random_texts(count: int) -> list[str]:
+    rng = random.Random(20261126)  # fixed: the same texts every run
+    return ["".join(rng.choice(ALPHABET) for _ in range(rng.randint(1, 40))) for _ in range(count)]
+
+
+def test_escaped_text_renders_as_itself() -> None:
+    for text in CORPUS + random_texts(5000):
+        marked = escape(text)
+        assert render.to_plain(marked) == text, marked
+        assert render.to_html(marked) == html.escape(text, quote=False), marked
+
+
+def test_escaped_text_inside_our_bold_and_link_stays_itself() -> None:
+    for text in CORPUS + random_texts(2000):
+        if "\n" in text or not text.strip():
+            continue  # bold and labels are one line, and of something
+        shown = html.escape(text, quote=False)
+        assert render.to_html("**" + escape(text) + "**") == f"<b>{shown}</b>", text
+        link = render.to_html("[" + escape(text) + "](https://mkrada.gov.ua)")
+        assert link == f'<a href="https://mkrada.gov.ua">{shown}</a>', text
+
+
+def test_a_line_cut_between_words_does_not_turn_a_dash_into_a_bullet() -> None:
+    line = "я" * 4095 + " - це тире посеред рядка"  # the cut falls just before the dash
+    pieces = render.split(line, render.to_plain)
+    assert pieces == ["я" * 4095, "- це тире посеред рядка"]
+
+
+def test_a_word_cut_by_characters_keeps_each_escape_whole() -> None:
+    word = escape("a" + "*" * 5000)  # one «word» of 10,001 characters: a\*\*\*…
+    pieces = render.split(word, render.to_plain)
+    assert len(pieces) > 1
+    # Pieces of a word come a paragraph each; no backslash is left over from a cut escape.
+    assert "".join(pieces).replace("\n", "") == "a" + "*" * 5000

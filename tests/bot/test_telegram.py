@@ -7,16 +7,17 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from bot import render
 from handlers import texts
-from tests.fakes import FakeTelegramServer
+from tests.fakes import ApiCall, FakeTelegramServer
 from tests.fakes.embedder import TEST_EMBEDDER
-from tests.harness import MENU_LABELS, TEST_KB
+from tests.harness import MENU_LABELS, TEST_KB, write_articles
 from tests.helpers.senders import send_all
 from tests.helpers.telegram import (
     CITIZEN,
@@ -407,3 +408,148 @@ async def test_generated_files_are_uploaded_and_links_sent_by_url_or_passed_on(
     link = await tg.wait_for("sendMessage", to_chat(CITIZEN, "📎"))
     assert shown(link) == "📎 Бланк заяви"
     assert link.result["entities"][0]["url"] == "https://mkrada.gov.ua/бланк.docx"
+
+
+# --- Residents' and librarians' text is shown as typed ------------------------------------
+
+LURE = "[Натисніть тут](https://evil.example/login) **терміново**"
+EVIL_NAME = "<b>Адмін</b> [x](http://e.vil)"
+
+
+def formatted(call: ApiCall, kind: str) -> list[str]:
+    """The pieces of a sent text that Telegram shows with formatting `kind` (bold, a link…)."""
+    result = call.result
+    key = "text" if "text" in result else "caption"
+    units = str(result[key]).encode("utf-16-le")  # entity offsets count UTF-16 code units
+    return [
+        units[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le")
+        for e in result.get(f"{'' if key == 'text' else 'caption_'}entities", [])
+        if e["type"] == kind
+    ]
+
+
+def press(tg: FakeTelegramServer, call: ApiCall, label: str, **user: object) -> None:
+    """Press the button of `call`'s message whose label contains `label`."""
+    rows = call.params["reply_markup"]["inline_keyboard"]
+    [data] = [b["callback_data"] for row in rows for b in row if label in b["text"]]
+    tg.press_button(data, message_id=call.result["message_id"], **user)  # type: ignore[arg-type]
+
+
+async def test_a_question_and_a_name_with_markup_reach_the_card_as_typed_and_so_does_the_answer(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    tg.set_chat_member(STAFF_CHAT_ID, LIBRARIAN, "member")
+    async with running(settings_for(tg, tmp_path), tg):
+        tg.send_text("/start", first_name=EVIL_NAME)
+        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        press(tg, greeting, texts.BTN_LIBRARIAN, first_name=EVIL_NAME)
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]))
+        tg.send_text(LURE, first_name=EVIL_NAME)
+
+        card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, "❓ Запитання №1"))
+        assert LURE in shown(card)
+        assert f"Від: {EVIL_NAME} (Telegram)" in shown(card)
+        assert "href" not in card.params["text"]
+        assert formatted(card, "text_link") == []
+        assert formatted(card, "bold") == ["Запитання №1"]  # the card's own title only
+
+        # The librarian's answer is their words as typed, too.
+        tg.send_text(
+            "**Так**, ось [форма](https://evil.example/form)",
+            user_id=LIBRARIAN,
+            first_name="Ірина",
+            chat_id=STAFF_CHAT_ID,
+            chat_type="supergroup",
+            reply_to_message_id=card.result["message_id"],
+        )
+        answer = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Відповідь бібліотекаря"))
+        assert "**Так**, ось [форма](https://evil.example/form)" in shown(answer)
+        assert formatted(answer, "text_link") == []
+        assert formatted(answer, "bold") == ["Відповідь бібліотекаря"]
+
+
+async def test_a_photo_caption_with_markup_reaches_the_card_as_typed(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    async with running(settings_for(tg, tmp_path), tg):
+        await open_ask_librarian(tg)
+        tg.send_photo(caption=f"- {LURE}")
+
+        card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, "❓ Запитання №1"))
+        assert f"- {LURE}" in shown(card)  # not a «•» bullet either
+        assert formatted(card, "text_link") == []
+        assert formatted(card, "bold") == ["Запитання №1"]
+
+
+async def test_an_appeal_shows_its_text_and_caption_as_typed_on_the_review_and_the_card(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    body = f"Прошу полагодити ліхтар біля школи №3. {LURE}"
+    caption = "**ліхтар** [фото](https://evil.example/photo)"
+    async with running(settings_for(tg, tmp_path), tg):
+        tg.send_text("/start")
+        screen = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+
+        async def step(act: Callable[[], object], expected: str) -> ApiCall:
+            act()
+            shown_as = render.to_plain(expected)[:15]
+            return await tg.wait_for("sendMessage", to_chat(CITIZEN, shown_as))
+
+        screen = await step(lambda: press(tg, screen, texts.BTN_APPEAL), texts.APPEAL_INTRO)
+        screen = await step(lambda: press(tg, screen, texts.BTN_APPEAL_NEW), texts.APPEAL_CONSENT)
+        screen = await step(
+            lambda: press(tg, screen, texts.BTN_CONSENT_YES), texts.APPEAL_ASK_SURNAME
+        )
+        for typed, prompt in (
+            ("Шевченко", texts.APPEAL_ASK_GIVEN_NAME),
+            ("Олена", texts.APPEAL_ASK_PATRONYMIC),
+            ("Петрівна", texts.APPEAL_ASK_ADDRESS),
+            ("м. Миколаїв, вул. Садова, 5, кв. 12", texts.APPEAL_ASK_PHONE),
+            ("067 123 45 67", "Ваша"),
+        ):
+            screen = await step(lambda typed=typed: tg.send_text(typed), prompt)
+        screen = await step(lambda: press(tg, screen, texts.BTN_SKIP), texts.APPEAL_ASK_TOPIC)
+        topic = texts.APPEAL_TOPICS["roads"]
+        screen = await step(lambda: press(tg, screen, topic), texts.APPEAL_ASK_BODY)
+        screen = await step(lambda: tg.send_text(body), texts.APPEAL_ASK_ATTACHMENTS)
+        added = texts.APPEAL_FILE_ADDED.format(count=1)
+        screen = await step(lambda: tg.send_photo(caption=caption), added)
+        screen = await step(
+            lambda: press(tg, screen, texts.BTN_ATTACH_DONE), texts.APPEAL_ASK_CONFIDENTIAL
+        )
+        screen = await step(
+            lambda: press(tg, screen, texts.BTN_CONFIDENTIAL_NO), texts.APPEAL_ASK_PRIORITY
+        )
+        review = await step(lambda: press(tg, screen, texts.BTN_PRIORITY_NONE), texts.APPEAL_REVIEW)
+        assert body in shown(review)
+        assert formatted(review, "text_link") == []
+        assert "терміново" not in "".join(formatted(review, "bold"))
+
+        press(tg, review, texts.BTN_APPEAL_SEND)
+        card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID))
+        assert body in shown(card)
+        assert caption in shown(card)
+        assert formatted(card, "text_link") == []
+        assert not any("терміново" in b or "ліхтар" in b for b in formatted(card, "bold"))
+
+
+async def test_an_article_body_keeps_its_bold_links_and_bullets_while_its_title_is_as_written(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    folder = write_articles(
+        tmp_path / "kb",
+        {
+            "passport.md": "---\nid: passport\ntitle: Паспорт *без черги*\ncategory: Документи\n"
+            "questions:\n  - як оформити паспорт\n---\n"
+            "**Запишіться** онлайн на [Дії](https://diia.gov.ua).\n- візьміть фото\n",
+        },
+    )
+    async with running(settings_for(tg, tmp_path, knowledge_base_dir=folder), tg):
+        tg.send_text("як оформити паспорт")
+        article = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Паспорт"))
+        assert shown(article).startswith("Паспорт *без черги*\n")
+        assert "\n• візьміть фото" in shown(article)
+        assert formatted(article, "bold") == ["Паспорт *без черги*", "Запишіться"]
+        assert formatted(article, "text_link") == ["Дії"]
+        [link] = [e for e in article.result["entities"] if e["type"] == "text_link"]
+        assert link["url"] == "https://diia.gov.ua"

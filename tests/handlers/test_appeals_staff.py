@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot import render
 from handlers import texts
 from handlers.appeals.rules import due_date
 from handlers.appeals.staff import DEADLINES_JOB
@@ -311,3 +312,18 @@ async def test_a_librarian_files_for_a_visitor_by_replying_to_prompts(chat: Chat
     sent = await chat.staff_press(button(card, texts.BTN_STAFF_CHECK))
     notice = [s for s in sent if "Повідомте, будь ласка, заявника" in s.text]
     assert "+380501234567" in notice[0].text
+
+
+async def test_a_reason_with_markup_is_shown_as_typed_to_the_author_and_in_the_history(
+    chat: Chat,
+) -> None:
+    card = await submitted(chat)
+    prompt = await press(chat, card, texts.BTN_STAFF_RETURN)
+    reason = "Додайте **фото** — [ось зразок](https://evil.example/form)"
+    sent = await answer_prompt(chat, prompt, reason)
+    [note] = to_chat(sent, chat)
+    assert reason in render.to_plain(note.text)
+    assert "<a " not in render.to_html(note.text)
+    [history] = await chat.staff_say("/appeal МР-2026-000001")
+    assert f"повернуто на доопрацювання: {reason} (" in render.to_plain(history.text)
+    assert "<a " not in render.to_html(history.text)

@@ -4,14 +4,17 @@ import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import render
 from bot.delivery import Undeliverable
 from handlers import texts
 from handlers.context import Context
+from handlers.core import MAX_TEXT_LENGTH
 from handlers.features import build_routes
 from handlers.messages import Attachment, Reply
 from handlers.queue.payloads import TicketPress
 from knowledge_base.loader import load_articles
 from storage.db import Database
+from storage.tickets import TicketsRepo
 from tests.harness import STAFF_CHAT, Chat, FakeClock, Sent, make_core
 
 
@@ -397,3 +400,56 @@ async def test_a_draft_that_cannot_be_written_is_reported_to_the_librarians(
     saved, failed = await chat.staff_press("tk:kb:1")
     assert saved.text.startswith("📚 Чернетку статті")
     assert failed.text == texts.DRAFT_FAILED.format(number=1)
+
+
+# --- Length, and text shown as typed ------------------------------------------------------
+
+HUGE = "Допоможіть знайти книжку. " * 4_000  # about 100 KB
+
+
+async def tickets_in(db: Database) -> list[int]:
+    async with db.transaction() as conn:
+        return [t.id for t in await TicketsRepo().open_tickets(conn)]
+
+
+async def test_a_question_over_the_limit_is_refused_and_reaches_no_librarian(
+    chat: Chat, db: Database
+) -> None:
+    sent = await ask_from_menu(chat, HUGE)
+    assert staff(sent) == []
+    [refusal] = citizen(chat, sent)
+    assert refusal.text == texts.TOO_LONG.format(
+        length=texts.count(len(HUGE.strip()), texts.CHARACTERS), limit=MAX_TEXT_LENGTH
+    )
+    assert refusal.labels == [texts.BTN_CANCEL]
+    assert await tickets_in(db) == []
+    # Still asking: a shorter question is taken.
+    [card] = staff(await chat.say("Допоможіть знайти книжку про Миколаїв."))
+    assert "Запитання №1" in card.text
+    assert await tickets_in(db) == [1]
+
+
+async def test_a_follow_up_over_the_limit_is_refused_and_nothing_is_stored(
+    chat: Chat, db: Database
+) -> None:
+    [card] = staff(await ask_from_menu(chat, "Чи можна записатися на курси онлайн?"))
+    await chat.staff_say("Так, через цей бот.", reply_to=card.message_id)
+    await chat.press("Уточнити")
+    async with db.transaction() as conn:
+        before = await TicketsRepo().messages(conn, 1)
+    sent = await chat.say(HUGE)
+    assert staff(sent) == []
+    assert citizen(chat, sent)[0].text.startswith("Повідомлення задовге")
+    async with db.transaction() as conn:
+        assert await TicketsRepo().messages(conn, 1) == before
+
+
+async def test_a_follow_up_with_markup_reaches_the_librarians_as_typed(chat: Chat) -> None:
+    [card] = staff(await ask_from_menu(chat, "Чи можна записатися на курси онлайн?"))
+    await chat.staff_say("Так, через цей бот.", reply_to=card.message_id)
+    await chat.press("Уточнити")
+    typed = "# Важливо\n- [сюди](https://evil.example) **негайно**"
+    [follow_up] = staff(await chat.say(typed))
+    assert typed in render.to_plain(follow_up.text)
+    html = render.to_html(follow_up.text)
+    assert "<a " not in html and "<b>негайно" not in html and "•" not in html

@@ -3,6 +3,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from bot import render
 from handlers import texts
 from knowledge_base.holder import KnowledgeBaseHolder, MeaningSettings
 from storage.db import Database
@@ -91,6 +92,8 @@ async def test_reload_reports_loaded_and_skipped_files(
     assert loaded.text == texts.KB_RELOADED.format(count=5)
     assert skipped.text.startswith("⚠️ Пропущено файлів з помилками: 1")
     assert "broken.md:" in skipped.text
+    [_, error] = render.to_plain(skipped.text).split("\n")
+    assert error.startswith("• /") and "broken.md:1:" in error  # a list; paths as written
 
     [article, _] = await chat.say("де взяти талони на харчування")
     assert article.text.startswith("**Нова стаття про талони на харчування**")

@@ -13,6 +13,7 @@ from fluent.syntax import FluentParser
 from fluent.syntax import ast as ftl
 from fluent.syntax.visitor import Visitor
 
+from bot import render
 from handlers import texts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -246,3 +247,17 @@ def test_the_library_phones_are_written_once_and_shown_wherever_they_are_needed(
         assert phones in text
     written = sum(path.read_text(encoding="utf-8").count(phones) for path, _ in catalogue())
     assert written == 1
+
+
+def test_values_are_shown_as_written_and_our_own_texts_as_formatting() -> None:
+    name = "**лист** [1].pdf"
+    listed = texts.CARD_FILES.format(files=name)
+    assert render.to_plain(listed) == "📎 Файли (надіслано разом із карткою): **лист** [1].pdf"
+    # A catalogue text, or what format() made, is ours: placed as it is.
+    nested = texts.APPEAL_PHONE_ALREADY.format(prompt=texts.APPEAL_ASK_EMAIL)
+    assert texts.APPEAL_ASK_EMAIL in nested
+    assert texts.CARD_OVERDUE.format(age=texts.AGE_MINUTES.format(minutes=5)).startswith(
+        "⏰ **Без відповіді вже 5 хв**"
+    )
+    # plain() is for what is no message text (a button's label, a stored note).
+    assert texts.plain(texts.CARD_FILES, files=name).endswith(": **лист** [1].pdf")
