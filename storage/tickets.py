@@ -181,15 +181,6 @@ class TicketsRepo:
             (to_db(now), by, ticket_id),
         )
 
-    async def mark_reposted(
-        self, conn: Connection, ticket_id: int, now: datetime, *, reminded: bool
-    ) -> None:
-        await conn.execute(
-            "UPDATE tickets SET reposted_at = ?,"
-            " reminded_at = CASE WHEN ? THEN ? ELSE reminded_at END WHERE id = ?",
-            (to_db(now), reminded, to_db(now), ticket_id),
-        )
-
     async def rate(self, conn: Connection, ticket_id: int, rating: str) -> None:
         await conn.execute("UPDATE tickets SET rating = ? WHERE id = ?", (rating, ticket_id))
 

@@ -278,32 +278,6 @@ async def test_overdue_tickets_are_counted_listed_reposted_and_their_residents_t
     assert again.reposted_at == later and again.reminded_at == NOW
 
 
-async def test_a_repost_without_reminder_keeps_the_first_reminder_time(
-    db: Database, new_user: NewUser
-) -> None:
-    ticket = await _open(db, await new_user("1001"))
-    first, second = NOW + timedelta(hours=2), NOW + timedelta(hours=4)
-    async with db.transaction() as conn:
-        await repo.mark_reposted(conn, ticket.id, first, reminded=True)
-    reminded = await _get(db, ticket.id)
-    assert reminded.reposted_at == first and reminded.reminded_at == first
-
-    async with db.transaction() as conn:
-        await repo.mark_reposted(conn, ticket.id, second, reminded=False)
-    again = await _get(db, ticket.id)
-    assert again.reposted_at == second and again.reminded_at == first
-
-
-async def test_a_repost_before_any_reminder_leaves_the_citizen_unreminded(
-    db: Database, new_user: NewUser
-) -> None:
-    ticket = await _open(db, await new_user("1001"))
-    async with db.transaction() as conn:
-        await repo.mark_reposted(conn, ticket.id, NOW, reminded=False)
-    reposted = await _get(db, ticket.id)
-    assert reposted.reposted_at == NOW and reposted.reminded_at is None
-
-
 @pytest.mark.parametrize("rating", ["up", "down"])
 async def test_the_citizens_rating_is_kept(db: Database, new_user: NewUser, rating: str) -> None:
     ticket = await _open(db, await new_user("1001"))
