@@ -29,8 +29,9 @@ from storage.tickets import Ticket
 # longest-waiting `OVERDUE_LISTED` (hundreds of cards would bury the staff chat).
 OVERDUE_CARDS_UP_TO = 3
 OVERDUE_LISTED = 5
-# Residents told per transaction: a backlog of thousands never holds the database for long.
-REMIND_BATCH = 200
+# Residents told per transaction (about 30 ms on the 2-core machine): a backlog of
+# thousands never holds the database for long (benchmarks/staff_views.py).
+REMIND_BATCH = 100
 
 
 async def on_staff_button(ctx: Context, press: TicketPress) -> None:
@@ -223,8 +224,10 @@ async def repost_overdue(scope: Scope) -> bool:
         ]
         scope.to_staff("\n".join(lines), [[Button(texts.BTN_OPEN_QUEUE, OpenQueue().pack())]])
     if overdue:
-        # Re-posted now: the next reminder about them is one full wait away.
+        # Re-posted now: the next reminder about them is one full wait away. Their
+        # residents are told from the next round on, each batch a transaction of its own.
         await tickets.mark_overdue_reposted(scope.conn, cutoff, scope.now)
+        return True
     return await remind_residents(scope)
 
 
