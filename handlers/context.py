@@ -178,8 +178,10 @@ class Job:
     bot's time zone, e.g. {"day_of_week": "mon-fri", "hour": 9}.
 
     Jobs must be safe to run late or twice: they look at the database for what is due.
+    A job with a big backlog works in bounded batches: `run` returns True when there is
+    more, and runs again in a new transaction, never holding the database for long.
     """
 
     name: str
-    run: Callable[[Scope], Awaitable[None]]
+    run: Callable[[Scope], Awaitable[bool | None]]
     cron: dict[str, str | int]

@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 # Telegram's own limit for one message; longer input is refused, never silently cut.
 MAX_TEXT_LENGTH = 4096
 MAX_LABEL_LENGTH = 64
+# A job asking to run again this many times is stopped there (the next schedule goes on).
+MAX_JOB_ROUNDS = 1000
 
 
 def too_long(text: str | None) -> str | None:
@@ -131,19 +133,29 @@ class Core:
         return await self._queue(conn, [notice])
 
     async def run_job(self, job: Job) -> list[Outgoing]:
-        """Run a scheduled job in one transaction and queue what it sends."""
-        try:
-            async with self.db.transaction() as conn:
-                scope = Scope(conn, self.services)
-                await job.run(scope)
-                queued = await self._queue(conn, scope.outgoing)
-            queued += await self._side_effects(scope)
-        except Exception:
-            log.exception("job %s failed", job.name)
-            return []
+        """Run a scheduled job in one transaction and queue what it sends; a job that
+        returns True has more to do and runs again, in a new transaction, so that others
+        (residents' messages) get the database between its batches."""
+        queued: list[Outgoing] = []
+        for _ in range(MAX_JOB_ROUNDS):
+            try:
+                async with self.db.transaction() as conn:
+                    scope = Scope(conn, self.services)
+                    more = await job.run(scope)
+                    committed = await self._queue(conn, scope.outgoing)
+                done = committed + await self._side_effects(scope)
+                queued += done
+                if done:
+                    self.on_queued()  # it goes out while the next batch is made
+            except Exception:
+                # The rounds before this one stay done: they were committed whole.
+                log.exception("job %s failed", job.name)
+                break
+            if not more:
+                break
+        else:
+            log.warning("job %s still has more to do after %d rounds", job.name, MAX_JOB_ROUNDS)
         log.info("job done: %s messages=%d", job.name, len(queued))
-        if queued:
-            self.on_queued()
         return queued
 
     async def report_failure(self, ref: str | None, error: str) -> None:

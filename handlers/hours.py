@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -58,3 +58,25 @@ class WorkingHours:
                     total += finish - begin
             day += timedelta(days=1)
         return total
+
+    def back_from(self, until: datetime, amount: timedelta) -> datetime:
+        """The latest moment from which `amount` of working time has passed by `until`:
+        `elapsed(since, until) >= amount` exactly when `since <= back_from(until, amount)`,
+        so "waiting 2 working hours" becomes one comparison the database can make."""
+        if amount <= timedelta():
+            return until
+        remaining = amount
+        day = until.astimezone(self.timezone).date()
+        # Bounded: an amount longer than ten years of working days has never passed.
+        for _ in range(3660):
+            if day.weekday() in self.days:
+                opens = datetime.combine(day, self.start, self.timezone)
+                finish = min(datetime.combine(day, self.end, self.timezone), until)
+                if finish > opens:
+                    # The same arithmetic as `elapsed`, so the two agree to the microsecond.
+                    span = finish - opens
+                    if span >= remaining:
+                        return finish - remaining
+                    remaining -= span
+            day -= timedelta(days=1)
+        return datetime.min.replace(tzinfo=UTC)

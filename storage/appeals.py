@@ -272,27 +272,83 @@ class AppealsRepo:
             rows = await cur.fetchall()
         return [_appeal(row) for row in rows]
 
-    async def listing(self, conn: Connection, statuses: tuple[str, ...]) -> list[Appeal]:
-        """For staff: priority (Art. 20) first, then the nearest deadline."""
+    async def listing(
+        self,
+        conn: Connection,
+        statuses: tuple[str, ...],
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Appeal]:
+        """For staff: priority (Art. 20) first, then the nearest deadline; a page of them
+        when `limit` is given."""
         marks = ", ".join("?" for _ in statuses)
         async with conn.execute(
             f"SELECT * FROM appeals WHERE status IN ({marks})"
-            " ORDER BY priority IS NULL, due_date, registered_at",
-            statuses,
+            f" ORDER BY {_LISTING_ORDER} LIMIT ? OFFSET ?",
+            (*statuses, -1 if limit is None else limit, offset),
         ) as cur:
             rows = await cur.fetchall()
         return [_appeal(row) for row in rows]
 
-    async def due_by(self, conn: Connection, last_day: date) -> list[Appeal]:
-        """Open appeals whose answer is due on or before `last_day` (overdue included)."""
-        marks = ", ".join("?" for _ in OPEN_STATUSES)
+    async def count_listed(self, conn: Connection, statuses: tuple[str, ...]) -> int:
+        marks = ", ".join("?" for _ in statuses)
         async with conn.execute(
-            f"SELECT * FROM appeals WHERE status IN ({marks}) AND due_date <= ?"
-            " ORDER BY due_date, priority IS NULL, registered_at",
-            (*OPEN_STATUSES, last_day.isoformat()),
+            f"SELECT COUNT(*) FROM appeals WHERE status IN ({marks})", statuses
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def due_by(
+        self,
+        conn: Connection,
+        last_day: date,
+        *,
+        first_day: date | None = None,
+        limit: int | None = None,
+    ) -> list[Appeal]:
+        """Open appeals whose answer is due on or before `last_day` (and on or after
+        `first_day` when given; overdue ones included otherwise), nearest deadline first."""
+        where, values = _due_filter(last_day, first_day)
+        async with conn.execute(
+            f"SELECT * FROM appeals WHERE {where}"
+            " ORDER BY due_date, priority IS NULL, registered_at, id LIMIT ?",
+            (*values, -1 if limit is None else limit),
         ) as cur:
             rows = await cur.fetchall()
         return [_appeal(row) for row in rows]
+
+    async def count_due(
+        self, conn: Connection, last_day: date, *, first_day: date | None = None
+    ) -> int:
+        where, values = _due_filter(last_day, first_day)
+        async with conn.execute(f"SELECT COUNT(*) FROM appeals WHERE {where}", values) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def submitted_before(
+        self, conn: Connection, statuses: tuple[str, ...], before: datetime, *, limit: int
+    ) -> list[Appeal]:
+        """Appeals in `statuses` last (re)submitted before `before`, in the listing's order."""
+        marks = ", ".join("?" for _ in statuses)
+        async with conn.execute(
+            f"SELECT * FROM appeals WHERE status IN ({marks}) AND submitted_at < ?"
+            f" ORDER BY {_LISTING_ORDER} LIMIT ?",
+            (*statuses, to_db(before), limit),
+        ) as cur:
+            rows = await cur.fetchall()
+        return [_appeal(row) for row in rows]
+
+    async def count_submitted_before(
+        self, conn: Connection, statuses: tuple[str, ...], before: datetime
+    ) -> int:
+        marks = ", ".join("?" for _ in statuses)
+        async with conn.execute(
+            f"SELECT COUNT(*) FROM appeals WHERE status IN ({marks}) AND submitted_at < ?",
+            (*statuses, to_db(before)),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
 
     async def registered_between(
         self, conn: Connection, start: datetime, end: datetime
@@ -311,6 +367,19 @@ class AppealsRepo:
         async with conn.execute("SELECT COUNT(*) FROM appeals") as cur:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
+
+
+_LISTING_ORDER = "priority IS NULL, due_date, registered_at, id"
+
+
+def _due_filter(last_day: date, first_day: date | None) -> tuple[str, tuple[str, ...]]:
+    marks = ", ".join("?" for _ in OPEN_STATUSES)
+    where = f"status IN ({marks}) AND due_date <= ?"
+    values: tuple[str, ...] = (*OPEN_STATUSES, last_day.isoformat())
+    if first_day is not None:
+        where += " AND due_date >= ?"
+        values += (first_day.isoformat(),)
+    return where, values
 
 
 def _to_db_value(value: Any) -> Any:

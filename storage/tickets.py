@@ -91,6 +91,68 @@ class TicketsRepo:
         ) as cur:
             return [_ticket(row) for row in await cur.fetchall()]
 
+    async def count_open(self, conn: Connection) -> int:
+        async with conn.execute("SELECT COUNT(*) FROM tickets WHERE status = 'open'") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def open_page(self, conn: Connection, *, limit: int, offset: int = 0) -> list[Ticket]:
+        """One page of the open tickets, oldest first, as `open_tickets` orders them."""
+        async with conn.execute(
+            "SELECT * FROM tickets WHERE status = 'open' ORDER BY created_at, id LIMIT ? OFFSET ?",
+            (limit, offset),
+        ) as cur:
+            return [_ticket(row) for row in await cur.fetchall()]
+
+    # A ticket is overdue when it has waited, since it was asked or last re-posted, from a
+    # moment at or before `cutoff` (working hours are turned into that moment by the caller).
+
+    async def count_overdue(self, conn: Connection, cutoff: datetime) -> int:
+        async with conn.execute(
+            "SELECT COUNT(*) FROM tickets WHERE status = 'open'"
+            " AND COALESCE(reposted_at, created_at) <= ?",
+            (to_db(cutoff),),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def overdue(self, conn: Connection, cutoff: datetime, *, limit: int) -> list[Ticket]:
+        """The longest-waiting overdue tickets, oldest first."""
+        async with conn.execute(
+            "SELECT * FROM tickets WHERE status = 'open'"
+            " AND COALESCE(reposted_at, created_at) <= ? ORDER BY created_at, id LIMIT ?",
+            (to_db(cutoff), limit),
+        ) as cur:
+            return [_ticket(row) for row in await cur.fetchall()]
+
+    async def mark_overdue_reposted(self, conn: Connection, cutoff: datetime, now: datetime) -> int:
+        """Every overdue ticket counts as re-posted now: the next reminder is due one full
+        wait later. Returns how many."""
+        cur = await conn.execute(
+            "UPDATE tickets SET reposted_at = ? WHERE status = 'open'"
+            " AND COALESCE(reposted_at, created_at) <= ?",
+            (to_db(now), to_db(cutoff)),
+        )
+        return cur.rowcount
+
+    async def to_remind(self, conn: Connection, *, limit: int) -> list[Ticket]:
+        """Open tickets re-posted as overdue whose resident has not yet been told that the
+        question is not forgotten, in the order they were asked."""
+        async with conn.execute(
+            "SELECT * FROM tickets WHERE status = 'open' AND reposted_at IS NOT NULL"
+            " AND reminded_at IS NULL ORDER BY id LIMIT ?",
+            (limit,),
+        ) as cur:
+            return [_ticket(row) for row in await cur.fetchall()]
+
+    async def mark_reminded(
+        self, conn: Connection, ticket_ids: Sequence[int], now: datetime
+    ) -> None:
+        await conn.executemany(
+            "UPDATE tickets SET reminded_at = ? WHERE id = ?",
+            [(to_db(now), ticket_id) for ticket_id in ticket_ids],
+        )
+
     async def assign(
         self, conn: Connection, ticket_id: int, assignee_id: str, assignee_name: str
     ) -> None:
@@ -117,15 +179,6 @@ class TicketsRepo:
         await conn.execute(
             "UPDATE tickets SET status = 'closed', closed_at = ?, closed_by = ? WHERE id = ?",
             (to_db(now), by, ticket_id),
-        )
-
-    async def mark_reposted(
-        self, conn: Connection, ticket_id: int, now: datetime, *, reminded: bool
-    ) -> None:
-        await conn.execute(
-            "UPDATE tickets SET reposted_at = ?,"
-            " reminded_at = CASE WHEN ? THEN ? ELSE reminded_at END WHERE id = ?",
-            (to_db(now), reminded, to_db(now), ticket_id),
         )
 
     async def rate(self, conn: Connection, ticket_id: int, rating: str) -> None:

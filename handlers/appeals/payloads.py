@@ -73,6 +73,28 @@ class Outcome(Payload, prefix="aps:outcome"):
     outcome: str
 
 
+# What `/appeals STATUS` lists; the resident's draft is never one of them.
+ListedStatus = Literal[
+    "submitted",
+    "checking",
+    "transferred",
+    "answered",
+    "closed",
+    "returned",
+    "forwarded",
+    "extended",
+    "rejected",
+]
+
+
+@dataclass(frozen=True)
+class AppealsPage(Payload, prefix="aps:page"):
+    """◀️ ▶️ under /appeals: that page of the same list (no status: the open ones)."""
+
+    page: int
+    status: ListedStatus | None = None
+
+
 def _nav(action: NavAction, arg: str | None) -> Payload:
     return AppealPress(action, "yes" if arg == "yes" else None)
 

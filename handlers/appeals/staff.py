@@ -8,8 +8,9 @@ number, a reason, the answer) is a reply to a bot prompt carrying `ref="apin:ID:
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
-from handlers import texts
+from handlers import pages, texts
 from handlers.appeals.cards import (
     as_attachments,
     card_ref,
@@ -17,7 +18,14 @@ from handlers.appeals.cards import (
     notify_citizen,
     staff_buttons,
 )
-from handlers.appeals.payloads import Fix, Outcome, StaffAction, StaffPress
+from handlers.appeals.payloads import (
+    AppealsPage,
+    Fix,
+    ListedStatus,
+    Outcome,
+    StaffAction,
+    StaffPress,
+)
 from handlers.appeals.rules import (
     DEADLINE_WARNING_DAYS,
     DRAFT_LIFETIME,
@@ -25,17 +33,20 @@ from handlers.appeals.rules import (
     librarian,
     parse_number,
     status_label,
-    term_start,
     topic_label,
 )
 from handlers.appeals.workflow import ACTIONS, Given, available, parse_council
 from handlers.context import Context, Job, Scope
-from handlers.dates import fmt_day, fmt_stamp, local_day
+from handlers.dates import day_start, fmt_day, fmt_stamp, local_day
 from handlers.messages import Button
 from handlers.routing import Router
 from storage.appeals import OPEN_STATUSES, Appeal
 
 PROMPT_REF = "apin"
+# The morning list names at most this many appeals a group; the rest are counted.
+DEADLINES_LISTED = 10
+# Telegram takes 4096 characters a message; the margin is for the markup the channel adds.
+MESSAGE_BUDGET = 3900
 
 
 # --- The workflow ---------------------------------------------------------------------
@@ -192,26 +203,41 @@ def _line(appeal: Appeal, today: date, template: str) -> str:
 
 
 async def on_appeals_list(ctx: Context) -> None:
-    """/appeals [status]: open ones by default; priority (Art. 20) first."""
+    """/appeals [status]: the first page of the open ones by default; priority (Art. 20)
+    first."""
     arg = ctx.event.command_args
-    if arg:
-        status = _status_from(arg)
-        if status is None:
-            names = ", ".join(c for c in texts.APPEAL_STATUSES if c != "draft")
-            ctx.say(texts.STAFF_APPEALS_USAGE.format(statuses=names))
-            return
-        statuses: tuple[str, ...] = (status,)
-        what = status_label(status)
-    else:
-        statuses, what = OPEN_STATUSES, texts.STAFF_APPEALS_OPEN
-    found = await ctx.services.appeals.listing(ctx.conn, statuses)
-    if not found:
-        ctx.say(texts.STAFF_APPEALS_EMPTY.format(what=what))
+    status = _status_from(arg) if arg else None
+    if arg and status is None:
+        names = ", ".join(c for c in texts.APPEAL_STATUSES if c != "draft")
+        ctx.say(texts.STAFF_APPEALS_USAGE.format(statuses=names))
         return
+    await show_appeals(ctx, cast(ListedStatus | None, status), 1, in_place=False)
+
+
+async def on_appeals_page(ctx: Context, press: AppealsPage) -> None:
+    await show_appeals(ctx, press.status, press.page, in_place=True)
+
+
+async def show_appeals(
+    ctx: Context, status: ListedStatus | None, requested: int, *, in_place: bool
+) -> None:
+    """One page of a list, with its count and ◀️ ▶️ that keep the status."""
+    statuses: tuple[str, ...] = OPEN_STATUSES
+    what = texts.STAFF_APPEALS_OPEN
+    if status is not None:
+        statuses, what = (status,), status_label(status)
+    repo = ctx.services.appeals
+    total = await repo.count_listed(ctx.conn, statuses)
+    if total == 0:
+        pages.show(ctx, texts.STAFF_APPEALS_EMPTY.format(what=what), [], in_place=in_place)
+        return
+    page = pages.page_of(requested, total)
+    found = await repo.listing(ctx.conn, statuses, limit=page.size, offset=page.offset)
     today = local_day(ctx.now, ctx.services.timezone)
-    lines = [texts.STAFF_APPEALS_TITLE.format(what=what, count=len(found))]
+    lines = [pages.title(texts.STAFF_APPEALS_TITLE.format(what=what, count=total), page)]
     lines += ["- " + _line(a, today, texts.STAFF_APPEALS_LINE) for a in found]
-    ctx.say("\n".join(lines))
+    buttons = pages.nav_buttons(page, lambda number: AppealsPage(number, status))
+    pages.show(ctx, "\n".join(lines), buttons, in_place=in_place)
 
 
 async def show_for_staff(ctx: Context, number: str, *, reveal: bool) -> None:
@@ -245,31 +271,52 @@ async def on_appeal_card(ctx: Context) -> None:
 
 
 async def run_deadlines(scope: Scope) -> None:
-    """Every working morning: what is due within 5 days, and what is overdue."""
-    tz = scope.services.timezone
+    """Every working morning, one message: how many appeals are overdue, due within 5 days,
+    not yet passed on, and the first few of each (the rest are in /appeals)."""
+    tz, repo, conn = scope.services.timezone, scope.services.appeals, scope.conn
     today = local_day(scope.now, tz)
-    due = await scope.services.appeals.due_by(
-        scope.conn, today + timedelta(days=DEADLINE_WARNING_DAYS)
-    )
-    waiting = [
-        a
-        for a in await scope.services.appeals.listing(scope.conn, ("submitted", "checking"))
-        if (today - term_start(a, tz)).days >= NOT_PASSED_ON_WARNING_DAYS
+    yesterday, last = today - timedelta(days=1), today + timedelta(days=DEADLINE_WARNING_DAYS)
+    # Submitted NOT_PASSED_ON_WARNING_DAYS or more local days ago: before the start of the
+    # day after that one.
+    waiting_before = day_start(today - timedelta(days=NOT_PASSED_ON_WARNING_DAYS - 1), tz)
+    waiting = ("submitted", "checking")
+    groups = [
+        (
+            texts.STAFF_DEADLINES_OVERDUE,
+            await repo.count_due(conn, yesterday),
+            await repo.due_by(conn, yesterday, limit=DEADLINES_LISTED),
+        ),
+        (
+            texts.STAFF_DEADLINES_SOON,
+            await repo.count_due(conn, last, first_day=today),
+            await repo.due_by(conn, last, first_day=today, limit=DEADLINES_LISTED),
+        ),
+        (
+            texts.STAFF_DEADLINES_NOT_PASSED_ON,
+            await repo.count_submitted_before(conn, waiting, waiting_before),
+            await repo.submitted_before(conn, waiting, waiting_before, limit=DEADLINES_LISTED),
+        ),
     ]
-    if not due and not waiting:
+    if not any(count for _, count, _ in groups):
         return
-    overdue = [a for a in due if a.due_date is not None and a.due_date < today]
-    soon = [a for a in due if a not in overdue]
+    # Long topic and status names could still overrun one message: list fewer then.
+    for listed in range(DEADLINES_LISTED, -1, -1):
+        text = _deadlines_text(today, groups, listed)
+        if len(text) <= MESSAGE_BUDGET:
+            break
+    scope.to_staff(text)
+
+
+def _deadlines_text(today: date, groups: list[tuple[str, int, list[Appeal]]], listed: int) -> str:
     lines = [texts.STAFF_DEADLINES.format(date=fmt_day(today))]
-    for title, group in (
-        (texts.STAFF_DEADLINES_OVERDUE, overdue),
-        (texts.STAFF_DEADLINES_SOON, soon),
-        (texts.STAFF_DEADLINES_NOT_PASSED_ON, waiting),
-    ):
-        if group:
-            lines += ["", title]
-            lines += [_line(a, today, texts.STAFF_DEADLINES_LINE) for a in group]
-    scope.to_staff("\n".join(lines))
+    for title, count, found in groups:
+        if not count:
+            continue
+        lines += ["", title.format(count=count)]
+        lines += [_line(a, today, texts.STAFF_DEADLINES_LINE) for a in found[:listed]]
+        if count > min(listed, len(found)):
+            lines.append(texts.STAFF_DEADLINES_MORE.format(count=count - min(listed, len(found))))
+    return "\n".join(lines)
 
 
 async def run_draft_cleanup(scope: Scope) -> None:
@@ -285,6 +332,7 @@ def register(router: Router) -> None:
     router.staff_button(StaffPress)(on_staff_button)
     router.staff_button(Outcome)(on_outcome)
     router.staff_reply(PROMPT_REF)(on_staff_input)
+    router.staff_button(AppealsPage)(on_appeals_page)
     router.staff_command("appeals", texts.CMD_STAFF_APPEALS)(on_appeals_list)
     router.staff_command("appeal", texts.CMD_STAFF_APPEAL)(on_appeal_card)
     router.jobs += [DEADLINES_JOB, DRAFTS_JOB]

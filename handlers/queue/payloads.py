@@ -22,3 +22,15 @@ class HandOver(Payload, prefix="ask:q"):
 class TicketPress(Payload, prefix="tk"):
     action: TicketAction
     ticket: int
+
+
+@dataclass(frozen=True)
+class QueuePage(Payload, prefix="tk:page"):
+    """◀️ ▶️ under /queue: show that page in the same message."""
+
+    page: int
+
+
+@dataclass(frozen=True)
+class OpenQueue(Payload, prefix="tk:queue"):
+    """Under the overdue summary: /queue's first page, as a message of its own."""

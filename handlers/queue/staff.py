@@ -1,9 +1,12 @@
 """The librarians' queue, the staff side: take, answer by replying, close, draft a
-knowledge-base article; /queue; unanswered tickets re-posted during working hours."""
+knowledge-base article; /queue a page at a time; unanswered tickets brought back during
+working hours."""
 
 from __future__ import annotations
 
-from handlers import texts
+from datetime import timedelta
+
+from handlers import pages, texts
 from handlers.context import Context, Scope
 from handlers.menu import HOME, show_menu
 from handlers.messages import Address, Button
@@ -17,10 +20,18 @@ from handlers.queue.cards import (
     shorten,
     ticket_ref,
 )
-from handlers.queue.payloads import TicketPress
+from handlers.queue.payloads import OpenQueue, QueuePage, TicketPress
 from handlers.routing import Router
 from knowledge_base.drafts import draft_path, write_draft
 from storage.tickets import Ticket
+
+# This few overdue tickets come back as their cards; more, as one summary that lists the
+# longest-waiting `OVERDUE_LISTED` (hundreds of cards would bury the staff chat).
+OVERDUE_CARDS_UP_TO = 3
+OVERDUE_LISTED = 5
+# Residents told per transaction (about 30 ms on the 2-core machine): a backlog of
+# thousands never holds the database for long (benchmarks/staff_views.py).
+REMIND_BATCH = 100
 
 
 async def on_staff_button(ctx: Context, press: TicketPress) -> None:
@@ -112,23 +123,48 @@ async def on_staff_reply(ctx: Context) -> None:
 
 
 async def on_queue(ctx: Context) -> None:
-    """/queue in the staff chat, or in a librarian's private chat with the bot."""
-    say = ctx.to_staff if ctx.event.from_staff_chat else ctx.say
-    open_tickets = await ctx.services.tickets.open_tickets(ctx.conn)
-    if not open_tickets:
-        say(texts.QUEUE_EMPTY)
+    """/queue [page] in the staff chat, or in a librarian's private chat with the bot."""
+    arg = ctx.event.command_args
+    await show_queue(ctx, int(arg) if arg.isascii() and arg.isdigit() else 1, in_place=False)
+
+
+async def on_queue_page(ctx: Context, press: QueuePage) -> None:
+    await show_queue(ctx, press.page, in_place=True)
+
+
+async def on_open_queue(ctx: Context, _press: OpenQueue) -> None:
+    """From the overdue summary: the queue below it, the summary left as it was."""
+    await show_queue(ctx, 1, in_place=False)
+
+
+async def show_queue(ctx: Context, requested: int, *, in_place: bool) -> None:
+    """One page of the open tickets, oldest first, with their count and ◀️ ▶️."""
+    tickets = ctx.services.tickets
+    total = await tickets.count_open(ctx.conn)
+    if total == 0:
+        pages.show(ctx, texts.QUEUE_EMPTY, [], in_place=in_place)
         return
-    lines = [texts.QUEUE_HEADER.format(count=len(open_tickets))]
-    for ticket in open_tickets:
-        lines.append(
-            texts.QUEUE_LINE.format(
-                number=ticket.id,
-                age=age(ctx.now - ticket.created_at),
-                assignee=ticket.assignee_name or texts.QUEUE_NOBODY,
-                question=shorten(ticket.question),
-            )
-        )
-    say("\n".join(lines))
+    page = pages.page_of(requested, total)
+    lines = [pages.title(texts.QUEUE_HEADER.format(count=total), page)]
+    shown = await tickets.open_page(ctx.conn, limit=page.size, offset=page.offset)
+    lines += [queue_line(ctx, ticket) for ticket in shown]
+    text = "\n".join(lines)
+    buttons = []
+    if ctx.event.from_staff_chat:
+        buttons = pages.nav_buttons(page, QueuePage)
+    elif page.number < page.count:
+        # A press in a private chat is not checked as a librarian's: a command pages there.
+        text += texts.QUEUE_NEXT_PAGE.format(page=page.number + 1)
+    pages.show(ctx, text, buttons, in_place=in_place)
+
+
+def queue_line(scope: Scope, ticket: Ticket) -> str:
+    return texts.QUEUE_LINE.format(
+        number=ticket.id,
+        age=age(scope.now - ticket.created_at),
+        assignee=ticket.assignee_name or texts.QUEUE_NOBODY,
+        question=shorten(ticket.question),
+    )
 
 
 async def on_queue_command(ctx: Context) -> None:
@@ -160,30 +196,66 @@ async def draft_article(ctx: Context, ticket: Ticket) -> None:
     ctx.to_staff(texts.DRAFT_SAVED.format(number=ticket.id, path=path))
 
 
-async def repost_overdue(scope: Scope) -> None:
-    """During working hours, re-post tickets unanswered for too long; tell the citizen once."""
+async def repost_overdue(scope: Scope) -> bool:
+    """During working hours, bring tickets unanswered for too long back to the librarians —
+    a few as their cards, many as one summary — and tell each resident once that the
+    question is not forgotten. Residents are told `REMIND_BATCH` a transaction: True asks
+    the core to run the job again, in a new transaction, for the next batch."""
     services = scope.services
     if not services.hours.is_open(scope.now):
-        return
-    for ticket in await services.tickets.open_tickets(scope.conn):
-        since = ticket.reposted_at or ticket.created_at
-        if services.hours.elapsed(since, scope.now) < services.repost_after:
-            continue
+        return False
+    tickets = services.tickets
+    cutoff = services.hours.back_from(scope.now, services.repost_after)
+    overdue = await tickets.count_overdue(scope.conn, cutoff)
+    if 0 < overdue <= OVERDUE_CARDS_UP_TO:
+        for ticket in await tickets.overdue(scope.conn, cutoff, limit=OVERDUE_CARDS_UP_TO):
+            citizen = await services.users.get(scope.conn, ticket.user_id)
+            assert citizen is not None
+            scope.to_staff(
+                card_text(scope, ticket, citizen, overdue=True),
+                card_buttons(ticket),
+                ref=ticket_ref(ticket.id),
+            )
+    elif overdue > OVERDUE_CARDS_UP_TO:
+        oldest = await tickets.overdue(scope.conn, cutoff, limit=OVERDUE_LISTED)
+        lines = [
+            texts.QUEUE_OVERDUE.format(count=overdue, wait=waited(services.repost_after)),
+            "",
+            texts.QUEUE_OVERDUE_OLDEST,
+            *(queue_line(scope, ticket) for ticket in oldest),
+        ]
+        scope.to_staff("\n".join(lines), [[Button(texts.BTN_OPEN_QUEUE, OpenQueue().pack())]])
+    if overdue:
+        # Re-posted now: the next reminder about them is one full wait away. Their
+        # residents are told from the next round on, each batch a transaction of its own.
+        await tickets.mark_overdue_reposted(scope.conn, cutoff, scope.now)
+        return True
+    return await remind_residents(scope)
+
+
+async def remind_residents(scope: Scope) -> bool:
+    """Tell up to `REMIND_BATCH` residents whose re-posted question they have not yet been
+    told about; True when there may be more."""
+    services = scope.services
+    batch = await services.tickets.to_remind(scope.conn, limit=REMIND_BATCH)
+    for ticket in batch:
         citizen = await services.users.get(scope.conn, ticket.user_id)
         assert citizen is not None
-        scope.to_staff(
-            card_text(scope, ticket, citizen, overdue=True),
-            card_buttons(ticket),
-            ref=ticket_ref(ticket.id),
+        scope.send(
+            Address(citizen.channel, citizen.chat_id),
+            texts.NOT_FORGOTTEN.format(number=ticket.id),
+            [[HOME]],
         )
-        first_time = ticket.reminded_at is None
-        if first_time:
-            scope.send(
-                Address(citizen.channel, citizen.chat_id),
-                texts.NOT_FORGOTTEN.format(number=ticket.id),
-                [[HOME]],
-            )
-        await services.tickets.mark_reposted(scope.conn, ticket.id, scope.now, reminded=first_time)
+    await services.tickets.mark_reminded(scope.conn, [t.id for t in batch], scope.now)
+    return len(batch) == REMIND_BATCH
+
+
+def waited(wait: timedelta) -> str:
+    """«2 години», «90 хвилин»: how long the summary's tickets have waited at least."""
+    minutes = int(wait.total_seconds() // 60)
+    if minutes % 60 == 0:
+        return texts.QUEUE_WAIT_HOURS.format(hours=minutes // 60)
+    return texts.QUEUE_WAIT_MINUTES.format(minutes=minutes)
 
 
 async def on_delivery_failed(scope: Scope, ref: str, error: str) -> None:
@@ -196,6 +268,8 @@ async def on_delivery_failed(scope: Scope, ref: str, error: str) -> None:
 def register(router: Router) -> None:
     router.staff_button(TicketPress)(on_staff_button)
     router.staff_reply("ticket")(on_staff_reply)
+    router.staff_button(QueuePage)(on_queue_page)
+    router.staff_button(OpenQueue)(on_open_queue)
     router.staff_command("queue", texts.CMD_STAFF_QUEUE)(on_queue)
     router.command("queue", staff_aware=True)(on_queue_command)
     router.failure("answer")(on_delivery_failed)

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+
+import pytest
 
 from bot import render
 from handlers import texts
+from handlers.appeals import staff as appeals_staff
 from handlers.appeals.rules import due_date
 from handlers.appeals.staff import DEADLINES_JOB
 from handlers.appeals.workflow import parse_council
 from handlers.messages import Attachment, Event
+from storage.appeals import AppealsRepo
 from storage.db import Database
+from storage.users import UsersRepo
 from tests.harness import STAFF_CHAT, TEST_CHANNEL, Chat, FakeClock, Sent, make_core
 from tests.helpers.appeals import BODY, fill_to_review, submit, to_chat, to_staff
 
@@ -265,8 +270,10 @@ async def test_working_mornings_list_due_soon_and_overdue(chat: Chat, clock: Fak
 
     clock.advance(days=19)  # 15.12.2026: #2 overdue, #1 not yet within 5 days
     [report] = await chat.core.run_job(DEADLINES_JOB)
-    due_part, _, waiting_part = report.reply.text.partition(texts.STAFF_DEADLINES_NOT_PASSED_ON)
-    assert texts.STAFF_DEADLINES_OVERDUE in due_part
+    due_part, _, waiting_part = report.reply.text.partition(
+        texts.STAFF_DEADLINES_NOT_PASSED_ON.format(count=2)
+    )
+    assert texts.STAFF_DEADLINES_OVERDUE.format(count=1) in due_part
     assert "МР-2026-000002" in due_part
     assert "МР-2026-000001" not in due_part
     # both are still "подано": the 5-day and 10-day windows to pass them on are closing
@@ -275,8 +282,8 @@ async def test_working_mornings_list_due_soon_and_overdue(chat: Chat, clock: Fak
     clock.advance(days=7)  # 22.12.2026: #1 due in 4 days
     [report] = await chat.core.run_job(DEADLINES_JOB)
     assert (
-        texts.STAFF_DEADLINES_SOON
-        in report.reply.text.partition(texts.STAFF_DEADLINES_NOT_PASSED_ON)[0]
+        texts.STAFF_DEADLINES_SOON.format(count=1)
+        in report.reply.text.partition(texts.STAFF_DEADLINES_NOT_PASSED_ON.format(count=2))[0]
     )
     assert "МР-2026-000001" in report.reply.text
     assert DEADLINES_JOB.cron == {"day_of_week": "mon-fri", "hour": 9}
@@ -327,3 +334,154 @@ async def test_a_reason_with_markup_is_shown_as_typed_to_the_author_and_in_the_h
     [history] = await chat.staff_say("/appeal МР-2026-000001")
     assert f"повернуто на доопрацювання: {reason} (" in render.to_plain(history.text)
     assert "<a " not in render.to_html(history.text)
+
+
+# --- Long lists -----------------------------------------------------------------------
+
+
+async def register_many(
+    db: Database,
+    count: int,
+    *,
+    submitted: datetime,
+    due: date,
+    status: str = "submitted",
+    priority: str | None = None,
+) -> list[str]:
+    """`count` appeals registered straight in the database, as dozens of residents would."""
+    repo, numbers = AppealsRepo(), []
+    async with db.transaction() as conn:
+        user = await UsersRepo().touch(
+            conn,
+            channel=TEST_CHANNEL,
+            external_id="6001",
+            chat_id="6001",
+            display_name=None,
+            now=submitted,
+        )
+        for _ in range(count):
+            draft = await repo.create_draft(conn, user.id, submitted)
+            await repo.update(
+                conn, draft.id, submitted, topic="housing", body=BODY, priority=priority
+            )
+            seq, number = await repo.allocate_number(conn, 2026)
+            await repo.register(
+                conn,
+                draft.id,
+                number=number,
+                year=2026,
+                seq=seq,
+                now=submitted,
+                due_date=due,
+                repeat_of=None,
+            )
+            if status != "submitted":
+                await repo.set_status(
+                    conn, draft.id, status, actor="Ірина", note=None, now=submitted
+                )
+            numbers.append(number)
+    return numbers
+
+
+def listed(sent: Sent) -> list[str]:
+    return [
+        line.split(" — ")[0].removeprefix("- ").removeprefix("⭐ ")
+        for line in sent.text.splitlines()[1:]
+    ]
+
+
+async def test_a_long_list_of_appeals_is_one_page_priority_first_with_buttons(
+    chat: Chat, db: Database, clock: FakeClock
+) -> None:
+    plain = await register_many(db, 20, submitted=clock.now, due=date(2026, 12, 26))
+    veterans = await register_many(
+        db, 3, submitted=clock.now, due=date(2026, 12, 27), priority="veteran"
+    )
+    order = veterans + plain
+
+    [first] = await chat.staff_say("/appeals")
+
+    assert first.text.splitlines()[0] == "**Звернення: у роботі** (23) · сторінка 1 з 3"
+    assert listed(first) == order[:10]
+    assert first.labels == [texts.BTN_PAGE_NEXT]
+    [second] = await chat.staff_press(
+        button(first, texts.BTN_PAGE_NEXT), message_id=first.message_id
+    )
+    assert second.reply.edit == first.message_id
+    assert listed(second) == order[10:20]
+    assert second.labels == [texts.BTN_PAGE_PREV, texts.BTN_PAGE_NEXT]
+    [last] = await chat.staff_press(button(second, texts.BTN_PAGE_NEXT))
+    assert listed(last) == order[20:]
+    assert last.labels == [texts.BTN_PAGE_PREV]
+    [back] = await chat.staff_press(button(last, texts.BTN_PAGE_PREV))
+    assert listed(back) == order[10:20]
+
+
+async def test_pages_of_one_status_stay_that_status_even_when_the_list_shrinks(
+    chat: Chat, db: Database, clock: FakeClock
+) -> None:
+    await register_many(db, 15, submitted=clock.now, due=date(2026, 12, 26))
+    transferred = await register_many(
+        db, 12, submitted=clock.now, due=date(2026, 12, 26), status="transferred"
+    )
+
+    [first] = await chat.staff_say("/appeals передано")
+    assert first.text.splitlines()[0] == (
+        "**Звернення: передано до міської ради** (12) · сторінка 1 з 2"
+    )
+    to_second = button(first, texts.BTN_PAGE_NEXT)
+    [second] = await chat.staff_press(to_second, message_id=first.message_id)
+    assert listed(second) == transferred[10:]
+
+    async with db.transaction() as conn:
+        for number in transferred[:5]:
+            appeal = await AppealsRepo().by_number(conn, number)
+            assert appeal is not None
+            await AppealsRepo().set_status(
+                conn, appeal.id, "answered", actor="Ірина", note=None, now=clock.now
+            )
+    [stale] = await chat.staff_press(to_second, message_id=first.message_id)
+    assert stale.text.splitlines()[0] == "**Звернення: передано до міської ради** (7)"
+    assert listed(stale) == transferred[5:]
+    assert stale.labels == []
+
+
+async def test_the_morning_list_of_many_appeals_is_one_message_with_counts(
+    chat: Chat, db: Database, clock: FakeClock
+) -> None:
+    today = datetime(2026, 12, 15, 7, 0, tzinfo=UTC)  # 9:00 in Kyiv
+    overdue = await register_many(db, 60, submitted=clock.now, due=date(2026, 12, 10))
+    await register_many(db, 40, submitted=clock.now, due=date(2026, 12, 18), status="transferred")
+    await register_many(db, 30, submitted=clock.now, due=date(2027, 1, 20), status="checking")
+    clock.now = today
+
+    [report] = await chat.core.run_job(DEADLINES_JOB)
+
+    text = report.reply.text
+    assert len(text) < 4096
+    assert len(render.split(text, render.to_html)) == 1  # one Telegram message
+    groups = text.split("\n\n")[1:]
+    assert groups[0].splitlines()[0] == texts.STAFF_DEADLINES_OVERDUE.format(count=60)
+    assert [line.split(" — ")[0] for line in groups[0].splitlines()[1:11]] == [
+        f"- {number}" for number in overdue[:10]
+    ]
+    assert groups[0].splitlines()[-1] == texts.STAFF_DEADLINES_MORE.format(count=50)
+    assert "… і ще 50 звернень" in groups[0]
+    assert groups[1].splitlines()[0] == texts.STAFF_DEADLINES_SOON.format(count=40)
+    assert groups[1].splitlines()[-1] == texts.STAFF_DEADLINES_MORE.format(count=30)
+    # Submitted on 26.11 and still not passed on: the 60 overdue and the 30 in checking.
+    assert groups[2].splitlines()[0] == texts.STAFF_DEADLINES_NOT_PASSED_ON.format(count=90)
+    assert len(groups[2].splitlines()) == 12
+
+
+async def test_the_morning_list_names_fewer_appeals_rather_than_overrun_a_message(
+    chat: Chat, db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(appeals_staff, "DEADLINES_LISTED", 60)  # far more than fits
+    await register_many(db, 60, submitted=clock.now, due=date(2026, 12, 10))
+    clock.now = datetime(2026, 12, 15, 7, 0, tzinfo=UTC)
+
+    [report] = await chat.core.run_job(DEADLINES_JOB)
+
+    assert len(render.split(report.reply.text, render.to_html)) == 1
+    assert "… і ще" in report.reply.text

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 
 import pytest
 
 from handlers import texts
-from handlers.context import Context
+from handlers.context import Context, Job, Scope
 from handlers.features import build_routes
 from handlers.queue.resident import ASK_QUESTION
 from handlers.routing import Command
@@ -146,3 +147,49 @@ async def test_a_librarians_failing_command_is_apologised_for_in_the_staff_chat(
     assert apology.chat_id == STAFF_CHAT
     assert apology.text == texts.INTERNAL_ERROR
     assert apology.labels == []  # the staff chat has no menu: no «До меню» there
+
+
+# --- Jobs in batches --------------------------------------------------------------------
+
+
+async def test_a_job_with_more_to_do_runs_again_and_lets_a_resident_in_between(
+    db: Database, clock: FakeClock
+) -> None:
+    chat = Chat(*make_core(db, clock))
+    rounds: list[int] = []
+
+    async def in_three_batches(scope: Scope) -> bool:
+        rounds.append(len(rounds) + 1)
+        scope.to_staff(f"batch {rounds[-1]}")
+        return len(rounds) < 3
+
+    job = Job("batches", in_three_batches, {})
+    queued, _ = await asyncio.gather(chat.core.run_job(job), chat.say("/start"))
+    await chat.delivery.flush()
+
+    assert [o.reply.text for o in queued] == ["batch 1", "batch 2", "batch 3"]
+    order = [s.text for s in chat.sender.sent]
+    # Each batch is a transaction of its own: the resident, who wrote while the first one
+    # ran, is answered before the last, not after all of them.
+    assert order.index(texts.GREETING) < order.index("batch 3")
+
+
+async def test_a_job_failing_in_a_later_round_keeps_the_rounds_before(
+    db: Database, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    chat = Chat(*make_core(db, clock))
+
+    async def fails_second(scope: Scope) -> bool:
+        async with scope.conn.execute("SELECT COUNT(*) FROM outbox") as cur:
+            row = await cur.fetchone()
+        scope.to_staff("first batch")
+        if row is not None and row[0] > 0:
+            raise RuntimeError("the second batch breaks")
+        return True
+
+    queued = await chat.core.run_job(Job("breaks", fails_second, {}))
+    await chat.delivery.flush()
+
+    assert [o.reply.text for o in queued] == ["first batch"]
+    assert [s.text for s in chat.sender.sent] == ["first batch"]
+    assert "job breaks failed" in caplog.text

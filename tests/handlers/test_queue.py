@@ -1,21 +1,26 @@
 from __future__ import annotations
 
+import asyncio
 import shutil
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from bot import render
 from bot.delivery import Undeliverable
 from handlers import texts
-from handlers.context import Context
+from handlers.context import Context, Job
 from handlers.core import MAX_TEXT_LENGTH
 from handlers.features import build_routes
 from handlers.messages import Attachment, Reply
+from handlers.queue import staff as queue_staff
 from handlers.queue.payloads import TicketPress
 from knowledge_base.loader import load_articles
 from storage.db import Database
 from storage.tickets import TicketsRepo
-from tests.harness import STAFF_CHAT, Chat, FakeClock, Sent, make_core
+from storage.users import UsersRepo
+from tests.harness import STAFF_CHAT, TEST_CHANNEL, Chat, FakeClock, Sent, make_core
 
 
 def staff(sent: list[Sent]) -> list[Sent]:
@@ -453,3 +458,179 @@ async def test_a_follow_up_with_markup_reaches_the_librarians_as_typed(chat: Cha
     assert typed in render.to_plain(follow_up.text)
     html = render.to_html(follow_up.text)
     assert "<a " not in html and "<b>негайно" not in html and "•" not in html
+
+
+# --- Long queues: a page at a time, one summary ------------------------------------------
+
+
+async def open_many(db: Database, clock: FakeClock, count: int) -> None:
+    """`count` questions from as many residents, a minute apart, oldest first (№1 …)."""
+    async with db.transaction() as conn:
+        for index in range(count):
+            user = await UsersRepo().touch(
+                conn,
+                channel=TEST_CHANNEL,
+                external_id=f"70{index:03d}",
+                chat_id=f"70{index:03d}",
+                display_name=None,
+                now=clock.now,
+            )
+            await TicketsRepo().open(
+                conn,
+                user_id=user.id,
+                question=f"Запитання мешканця {index + 1}",
+                source="menu",
+                candidates=[],
+                query_id=None,
+                now=clock.now + timedelta(minutes=index),
+            )
+    clock.advance(minutes=count)
+
+
+def numbers(listing: Sent) -> list[int]:
+    return [int(line.split(" · ")[0].removeprefix("- №")) for line in listing.text.splitlines()[1:]]
+
+
+async def test_a_long_queue_is_one_page_with_counts_and_buttons_to_page_through(
+    chat: Chat, db: Database, clock: FakeClock
+) -> None:
+    await open_many(db, clock, 25)
+
+    [listing] = await chat.staff_say("/queue")
+
+    assert listing.text.splitlines()[0] == "**Відкриті запитання: 25** · сторінка 1 з 3"
+    assert numbers(listing) == list(range(1, 11))  # the oldest first
+    assert listing.labels == [texts.BTN_PAGE_NEXT]
+
+    [second] = await chat.staff_press(
+        chat_button(listing, texts.BTN_PAGE_NEXT), message_id=listing.message_id
+    )
+    assert second.reply.edit == listing.message_id  # the same message, not a new one
+    assert second.text.splitlines()[0].endswith("сторінка 2 з 3")
+    assert numbers(second) == list(range(11, 21))
+    assert second.labels == [texts.BTN_PAGE_PREV, texts.BTN_PAGE_NEXT]
+
+    [last] = await chat.staff_press(
+        chat_button(second, texts.BTN_PAGE_NEXT), message_id=listing.message_id
+    )
+    assert numbers(last) == list(range(21, 26))
+    assert last.labels == [texts.BTN_PAGE_PREV]  # nothing after the last page
+
+    [back] = await chat.staff_press(
+        chat_button(last, texts.BTN_PAGE_PREV), message_id=listing.message_id
+    )
+    assert numbers(back) == list(range(11, 21))
+
+
+async def test_a_page_button_pressed_after_questions_were_closed_shows_what_is_left(
+    chat: Chat, db: Database, clock: FakeClock
+) -> None:
+    await open_many(db, clock, 25)
+    [listing] = await chat.staff_say("/queue")
+    [second] = await chat.staff_press(chat_button(listing, texts.BTN_PAGE_NEXT))
+    assert second.reply.edit is None  # a press without its message: a new one
+    to_third = chat_button(second, texts.BTN_PAGE_NEXT)
+    for number in range(1, 13):
+        await chat.staff_press(f"tk:closeok:{number}")
+
+    [now] = await chat.staff_press(to_third, message_id=second.message_id)
+
+    assert now.text.splitlines()[0] == "**Відкриті запитання: 13** · сторінка 2 з 2"
+    assert numbers(now) == [23, 24, 25]
+    assert now.labels == [texts.BTN_PAGE_PREV]
+    for number in range(13, 26):
+        await chat.staff_press(f"tk:closeok:{number}")
+    [empty] = await chat.staff_press(to_third, message_id=second.message_id)
+    assert empty.text == texts.QUEUE_EMPTY and empty.labels == []
+
+
+async def test_in_a_private_chat_the_next_page_is_a_command(
+    chat: Chat, db: Database, clock: FakeClock
+) -> None:
+    await open_many(db, clock, 12)
+    librarian = Chat(chat.core, chat.delivery, chat.sender, user_id="9001", name="Ірина")
+
+    [first] = await librarian.send(text="/queue", is_staff=True)
+    assert first.labels == []  # a press there could not be told from a resident's
+    assert first.text.endswith(texts.QUEUE_NEXT_PAGE.format(page=2))
+    [second] = await librarian.send(text="/queue 2", is_staff=True)
+    assert numbers(second) == [11, 12]
+    assert texts.QUEUE_NEXT_PAGE.format(page=3) not in second.text
+
+
+def chat_button(sent: Sent, label: str) -> str:
+    [payload] = [b.payload for row in sent.reply.buttons for b in row if b.label == label]
+    assert payload is not None
+    return payload
+
+
+def overdue_job(chat: Chat) -> Job:
+    [job] = [j for j in chat.core.routes.features.jobs if j.name == "repost-overdue-tickets"]
+    return job
+
+
+async def test_many_overdue_questions_make_one_summary_and_each_resident_is_told_once(
+    chat: Chat, db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queue_staff, "REMIND_BATCH", 7)  # 30 residents: five transactions
+    await open_many(db, clock, 30)
+    clock.advance(hours=2)
+
+    await chat.core.run_job(overdue_job(chat))
+    await chat.delivery.flush()
+
+    [summary] = staff(chat.sender.sent)
+    lines = summary.text.splitlines()
+    assert lines[0] == "⏰ **30 запитань чекають відповіді понад 2 години**"
+    assert lines[2] == texts.QUEUE_OVERDUE_OLDEST
+    assert [line.split(" · ")[0] for line in lines[3:]] == [f"- №{n}" for n in range(1, 6)]
+    assert summary.labels == [texts.BTN_OPEN_QUEUE]
+    told = [s for s in chat.sender.sent if s.chat_id.startswith("70")]
+    assert sorted(s.text for s in told) == sorted(
+        texts.NOT_FORGOTTEN.format(number=n) for n in range(1, 31)
+    )
+    assert len({s.chat_id for s in told}) == 30  # one each
+
+    [queue] = await chat.staff_press(chat_button(summary, texts.BTN_OPEN_QUEUE))
+    assert queue.reply.edit is None  # the summary stays; the queue comes under it
+    assert numbers(queue) == list(range(1, 11))
+
+    # Two working hours on: one summary again, nobody told twice.
+    clock.advance(hours=2)
+    before = len(chat.sender.sent)
+    await chat.core.run_job(overdue_job(chat))
+    await chat.delivery.flush()
+    [again] = chat.sender.sent[before:]
+    assert again.chat_id == STAFF_CHAT and again.text.startswith("⏰ **30 запитань")
+
+
+async def test_a_resident_writing_while_residents_are_told_is_answered_between_batches(
+    chat: Chat, db: Database, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(queue_staff, "REMIND_BATCH", 7)
+    await open_many(db, clock, 30)
+    clock.advance(hours=2)
+
+    await asyncio.gather(chat.core.run_job(overdue_job(chat)), chat.say("/start"))
+    await chat.delivery.flush()
+
+    order = [(s.chat_id, s.text) for s in chat.sender.sent]
+    greeting = order.index((chat.chat_id, texts.GREETING))
+    last_told = max(i for i, (chat_id, _) in enumerate(order) if chat_id.startswith("70"))
+    assert greeting < last_told
+
+
+@pytest.mark.parametrize(("overdue", "cards"), [(3, 3), (4, 0)])
+async def test_a_few_overdue_questions_come_back_as_their_cards_more_as_a_summary(
+    chat: Chat, db: Database, clock: FakeClock, overdue: int, cards: int
+) -> None:
+    await open_many(db, clock, overdue)
+    clock.advance(hours=2)
+
+    queued = await chat.core.run_job(overdue_job(chat))
+
+    to_staff = [o.reply for o in queued if o.to.chat_id == STAFF_CHAT]
+    reposted = [r for r in to_staff if r.ref is not None and r.ref.startswith("ticket:")]
+    assert len(reposted) == cards
+    assert len(to_staff) == (cards or 1)
+    assert len([o for o in queued if o.to.chat_id != STAFF_CHAT]) == overdue

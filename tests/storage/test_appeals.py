@@ -119,3 +119,75 @@ async def test_links_and_generated_files_round_trip(db: Database, new_user: NewU
         stored = await repo.get(conn, draft.id)
     assert stored is not None and stored.answer_files == files
     assert stored.answer_files[1].size == len(b"\x00\x01binary")
+
+
+async def _registered(
+    db: Database,
+    user_id: int,
+    *,
+    due: date,
+    submitted: datetime = NOW,
+    status: str = "submitted",
+    priority: str | None = None,
+) -> str:
+    repo = AppealsRepo()
+    async with db.transaction() as conn:
+        draft = await repo.create_draft(conn, user_id, submitted)
+        seq, number = await repo.allocate_number(conn, 2026)
+        await repo.register(
+            conn,
+            draft.id,
+            number=number,
+            year=2026,
+            seq=seq,
+            now=submitted,
+            due_date=due,
+            repeat_of=None,
+        )
+        if priority:
+            await repo.update(conn, draft.id, submitted, priority=priority)
+        if status != "submitted":
+            await repo.set_status(conn, draft.id, status, actor="Ірина", note=None, now=NOW)
+    return number
+
+
+async def test_lists_come_a_page_at_a_time_priority_first_with_their_count(
+    db: Database, new_user: NewUser
+) -> None:
+    repo = AppealsRepo()
+    user_id = await new_user("u1")
+    plain = [await _registered(db, user_id, due=date(2026, 12, 26)) for _ in range(12)]
+    veteran = await _registered(db, user_id, due=date(2026, 12, 27), priority="veteran")
+    closed = await _registered(db, user_id, due=date(2026, 12, 1), status="closed")
+    async with db.transaction() as conn:
+        assert await repo.count_listed(conn, ("submitted", "checking")) == 13
+        first = await repo.listing(conn, ("submitted", "checking"), limit=5)
+        rest = await repo.listing(conn, ("submitted", "checking"), limit=5, offset=10)
+        assert [a.number for a in await repo.listing(conn, ("closed",))] == [closed]
+    assert [a.number for a in first] == [veteran, *plain[:4]]
+    assert [a.number for a in rest] == plain[9:]
+
+
+async def test_the_morning_groups_are_counted_and_their_first_ones_read(
+    db: Database, new_user: NewUser
+) -> None:
+    repo = AppealsRepo()
+    user_id = await new_user("u1")
+    today = date(2026, 12, 15)
+    overdue = [await _registered(db, user_id, due=date(2026, 12, d)) for d in (10, 14, 12)]
+    soon = [await _registered(db, user_id, due=date(2026, 12, d)) for d in (15, 20)]
+    await _registered(db, user_id, due=date(2026, 12, 21))  # six days off: not yet
+    await _registered(db, user_id, due=date(2026, 12, 1), status="answered")  # not open
+    await _registered(db, user_id, due=date(2027, 1, 5), submitted=NOW + timedelta(days=10))
+    async with db.transaction() as conn:
+        yesterday, last = today - timedelta(days=1), today + timedelta(days=5)
+        assert await repo.count_due(conn, yesterday) == 3
+        listed = await repo.due_by(conn, yesterday, limit=2)
+        assert [a.number for a in listed] == [overdue[0], overdue[2]]  # nearest deadline first
+        assert await repo.count_due(conn, last, first_day=today) == 2
+        due_soon = await repo.due_by(conn, last, first_day=today, limit=10)
+        assert [a.number for a in due_soon] == soon
+        waiting = ("submitted", "checking")
+        before = NOW + timedelta(days=1)
+        assert await repo.count_submitted_before(conn, waiting, before) == 6
+        assert len(await repo.submitted_before(conn, waiting, before, limit=4)) == 4

@@ -234,30 +234,48 @@ async def test_the_active_ticket_is_the_latest_open_or_recently_answered_one(
         assert await repo.active_of_user(conn, olena, NOW + timedelta(seconds=1)) is None
 
 
-async def test_a_repost_without_reminder_keeps_the_first_reminder_time(
+async def test_open_tickets_come_a_page_at_a_time_oldest_first(
     db: Database, new_user: NewUser
 ) -> None:
-    ticket = await _open(db, await new_user("1001"))
-    first, second = NOW + timedelta(hours=2), NOW + timedelta(hours=4)
+    user_id = await new_user("1001")
+    # Asked in the reverse order of their ids: the page follows the time asked.
+    opened = [await _open(db, user_id, f"Q{i}", now=NOW - timedelta(minutes=i)) for i in range(25)]
     async with db.transaction() as conn:
-        await repo.mark_reposted(conn, ticket.id, first, reminded=True)
-    reminded = await _get(db, ticket.id)
-    assert reminded.reposted_at == first and reminded.reminded_at == first
-
-    async with db.transaction() as conn:
-        await repo.mark_reposted(conn, ticket.id, second, reminded=False)
-    again = await _get(db, ticket.id)
-    assert again.reposted_at == second and again.reminded_at == first
+        await repo.close(conn, opened[0].id, "Ірина", NOW)
+        assert await repo.count_open(conn) == 24
+        first = await repo.open_page(conn, limit=10)
+        last = await repo.open_page(conn, limit=10, offset=20)
+    assert [t.question for t in first] == [f"Q{i}" for i in range(24, 14, -1)]
+    assert [t.question for t in last] == ["Q4", "Q3", "Q2", "Q1"]
 
 
-async def test_a_repost_before_any_reminder_leaves_the_citizen_unreminded(
+async def test_overdue_tickets_are_counted_listed_reposted_and_their_residents_told_once(
     db: Database, new_user: NewUser
 ) -> None:
-    ticket = await _open(db, await new_user("1001"))
+    user_id = await new_user("1001")
+    old = await _open(db, user_id, "old", now=NOW - timedelta(hours=3))
+    older = await _open(db, user_id, "older", now=NOW - timedelta(hours=4))
+    recent = await _open(db, user_id, "recent", now=NOW - timedelta(hours=1))
+    closed = await _open(db, user_id, "closed", now=NOW - timedelta(hours=5))
+    cutoff = NOW - timedelta(hours=2)
     async with db.transaction() as conn:
-        await repo.mark_reposted(conn, ticket.id, NOW, reminded=False)
-    reposted = await _get(db, ticket.id)
-    assert reposted.reposted_at == NOW and reposted.reminded_at is None
+        await repo.close(conn, closed.id, "Ірина", NOW)
+        assert await repo.count_overdue(conn, cutoff) == 2
+        assert [t.id for t in await repo.overdue(conn, cutoff, limit=1)] == [older.id]
+        assert await repo.to_remind(conn, limit=10) == []  # nothing re-posted yet
+
+        assert await repo.mark_overdue_reposted(conn, cutoff, NOW) == 2
+        assert await repo.count_overdue(conn, cutoff) == 0  # the wait starts again
+        assert [t.id for t in await repo.to_remind(conn, limit=10)] == [old.id, older.id]
+        await repo.mark_reminded(conn, [old.id, older.id], NOW)
+        assert await repo.to_remind(conn, limit=10) == []
+
+        # Two hours on all three are overdue; only the newly re-posted one is to be told.
+        later = NOW + timedelta(hours=2)
+        assert await repo.mark_overdue_reposted(conn, later, later) == 3
+        assert [t.id for t in await repo.to_remind(conn, limit=10)] == [recent.id]
+    again = await _get(db, old.id)
+    assert again.reposted_at == later and again.reminded_at == NOW
 
 
 @pytest.mark.parametrize("rating", ["up", "down"])

@@ -102,10 +102,17 @@ staff-appeals-late = ⚠️ прострочено
 staff-appeals-usage = Напишіть /appeals або /appeals СТАН, де СТАН — один із: { $statuses }.
 staff-appeal-usage = Напишіть /appeal і номер, наприклад: /appeal МР-2026-000123
 staff-deadlines = **Строки відповідей на звернення** ({ $date })
-staff-deadlines-overdue = Прострочені:
-staff-deadlines-soon = Відповідь потрібна протягом 5 днів:
-staff-deadlines-not-passed-on = Ще не передані далі (переслати за належністю — до 5 днів, повернути на доопрацювання — до 10 днів від реєстрації):
+staff-deadlines-overdue = Прострочені — { $count }:
+staff-deadlines-soon = Відповідь потрібна протягом 5 днів — { $count }:
+staff-deadlines-not-passed-on = Ще не передані далі — { $count } (переслати за належністю — до 5 днів, повернути на доопрацювання — до 10 днів від реєстрації):
 staff-deadlines-line = - { $star }{ $number } — { $topic }; { $status }; до { $due }
+# Під групою, де показано не всі звернення; решту видно в /appeals.
+staff-deadlines-more =
+    … і ще { $count ->
+        [one] { $count } звернення
+        [few] { $count } звернення
+       *[many] { $count } звернень
+    } (усі — /appeals)
 
 ## Звернення за відвідувача (/assist)
 

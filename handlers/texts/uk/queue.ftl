@@ -94,9 +94,34 @@ queue-empty = Відкритих запитань немає 🎉
 queue-header = **Відкриті запитання: { $count }**
 queue-line = - №{ $number } · { $age } · { $assignee } · { $question }
 queue-nobody = нікому не призначено
+# Під сторінкою /queue в особистому чаті з ботом (кнопок там немає).
+queue-next-page = Наступна сторінка: /queue { $page }
 channel-name-telegram = Telegram
 channel-name-viber = Viber
 channel-name-console = консоль
+
+## Запитання без відповіді: одне повідомлення замість багатьох карток
+
+queue-overdue =
+    ⏰ **{ $count ->
+        [one] { $count } запитання чекає
+        [few] { $count } запитання чекають
+       *[many] { $count } запитань чекають
+    } відповіді понад { $wait }**
+queue-overdue-oldest = Найдовше чекають:
+queue-wait-hours =
+    { $hours ->
+        [one] { $hours } годину
+        [few] { $hours } години
+       *[many] { $hours } годин
+    }
+queue-wait-minutes =
+    { $minutes ->
+        [one] { $minutes } хвилину
+        [few] { $minutes } хвилини
+       *[many] { $minutes } хвилин
+    }
+btn-open-queue = 📋 Відкрити чергу
 
 ## Скільки чекає запитання (у /queue і на картці)
 
