@@ -109,7 +109,7 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
 
         delivery.on_failed = report_failure
         if kb.errors:
-            await core.run_job(Job("kb-load-report", _report_skipped(kb), {}))
+            await core.run_job(Job("kb-load-report", _report_skipped(kb), {}, bulk=False))
         scheduler = start_scheduler(core, settings.tz)
         try:
             yield App(settings, db, core, delivery, staff)

@@ -134,6 +134,11 @@ class Delivery:
                         sent += 1
                     elif outcome == "later":
                         blocked.add(chat)
+                    if self._wake.is_set():
+                        # Something new was queued (maybe a reply to a resident, which goes
+                        # before bulk): look again rather than finish this batch first.
+                        self._wake.clear()
+                        break
                 if not progressed:
                     return sent
 

@@ -185,3 +185,6 @@ class Job:
     name: str
     run: Callable[[Scope], Awaitable[bool | None]]
     cron: dict[str, str | int]
+    # Bulk (reminders, lists) yields to replies to what people just did; a one-off notice
+    # (the start-up report, a delivery failure on a card) does not.
+    bulk: bool = True

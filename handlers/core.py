@@ -142,7 +142,7 @@ class Core:
                 async with self.db.transaction() as conn:
                     scope = Scope(conn, self.services)
                     more = await job.run(scope)
-                    committed = await self._queue(conn, scope.outgoing)
+                    committed = await self._queue(conn, scope.outgoing, urgent=not job.bulk)
                 done = committed + await self._side_effects(scope)
                 queued += done
                 if done:
@@ -163,7 +163,9 @@ class Core:
         handler = self.routes.features.failures.get(ref.split(":", 1)[0]) if ref else None
         if handler is None or ref is None:
             return
-        await self.run_job(Job(f"failure:{ref}", lambda scope: handler(scope, ref, error), {}))
+        await self.run_job(
+            Job(f"failure:{ref}", lambda scope: handler(scope, ref, error), {}, bulk=False)
+        )
 
     async def _typed_button(self, conn: Connection, event: Event) -> Event:
         """A citizen who types a button's label instead of pressing it pressed it."""
@@ -283,7 +285,9 @@ class Core:
         async with self.db.transaction() as conn:
             return await self._queue(conn, failed)
 
-    async def _queue(self, conn: Connection, outgoing: list[Outgoing]) -> list[Outgoing]:
+    async def _queue(
+        self, conn: Connection, outgoing: list[Outgoing], *, urgent: bool = True
+    ) -> list[Outgoing]:
         queued = []
         for out in outgoing:
             to = self.services.staff if out.to.channel == STAFF else out.to
@@ -297,6 +301,7 @@ class Core:
                 reply=json.dumps(out.reply.to_json(), ensure_ascii=False),
                 ref=out.reply.ref,
                 now=self.services.clock(),
+                urgent=urgent,
             )
             queued.append(Outgoing(to, out.reply))
         return queued

@@ -34,25 +34,28 @@ class OutboxRepo:
         reply: str,
         ref: str | None,
         now: datetime,
+        urgent: bool = True,
     ) -> int:
+        """Queue a message; `urgent=False` for bulk from scheduled jobs, which yields to
+        replies to what people just did."""
         stamp = to_db(now)
         cur = await conn.execute(
-            "INSERT INTO outbox (channel, chat_id, reply, ref, not_before, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
-            (channel, chat_id, reply, ref, stamp, stamp),
+            "INSERT INTO outbox (channel, chat_id, reply, ref, not_before, created_at, urgent)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (channel, chat_id, reply, ref, stamp, stamp, int(urgent)),
         )
         assert cur.lastrowid is not None
         return cur.lastrowid
 
     async def pending(self, conn: Connection, now: datetime, limit: int = 100) -> list[OutboxItem]:
-        """Pending items in the order they were queued, including ones not due yet.
-
-        Items not due yet come back too so that the sender can hold back later messages
-        to the same chat: replies must arrive in order.
-        """
+        """The next pending item of each chat — urgent ones first, then in the order they
+        were queued — including ones not due yet (their chat waits: messages to one chat
+        arrive in the order they were queued)."""
         async with conn.execute(
-            "SELECT *, not_before <= ? AS is_due FROM outbox WHERE status = 'pending'"
-            " ORDER BY id LIMIT ?",
+            "SELECT *, not_before <= ? AS is_due FROM outbox AS o WHERE status = 'pending'"
+            " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.status = 'pending'"
+            " AND e.channel = o.channel AND e.chat_id = o.chat_id AND e.id < o.id)"
+            " ORDER BY urgent DESC, id LIMIT ?",
             (to_db(now), limit),
         ) as cur:
             rows = await cur.fetchall()

@@ -5,10 +5,11 @@ from datetime import datetime
 
 from bot.channels.base import Part
 from bot.delivery import Delivery, RetryLater, Undeliverable
-from handlers.messages import Attachment, Button, Reply
+from handlers.context import Job, Scope
+from handlers.messages import Address, Attachment, Button, Event, Reply
 from storage.db import Database
 from storage.outbox import OutboxRepo
-from tests.harness import FakeClock
+from tests.harness import TEST_CHANNEL, Chat, FakeClock, make_core
 
 
 class FlakySender:
@@ -157,3 +158,34 @@ async def test_reply_rows_written_before_the_attachment_type_are_delivered(
             ref="answer:1",
         )
     ]
+
+
+async def test_a_residents_reply_overtakes_bulk_reminders_even_while_they_go_out(
+    db: Database, clock: FakeClock
+) -> None:
+    core, delivery, sender = make_core(db, clock)
+    resident = Chat(core, delivery, sender, user_id="1001")
+
+    async def remind_everyone(scope: Scope) -> None:
+        for number in range(200):
+            scope.send(Address(TEST_CHANNEL, f"r{number}"), f"Нагадування {number}")
+
+    await core.run_job(Job("reminders", remind_everyone, {}))
+    # The resident writes while the reminders are being sent: after the 5th one.
+    real_send = sender.send
+    written: list[object] = []
+
+    async def send(chat_id: str, reply: Reply) -> str | None:
+        if len(sender.sent) == 5 and not written:
+            written.append(
+                await core.handle(
+                    Event(TEST_CHANNEL, resident.user_id, resident.chat_id, text="/help")
+                )
+            )
+        return await real_send(chat_id, reply)
+
+    sender.send = send  # type: ignore[method-assign]
+    await delivery.flush()
+    order = [s.chat_id for s in sender.sent]
+    assert len(order) == 201
+    assert order.index(resident.chat_id) <= 6  # next, not after 195 more reminders

@@ -25,10 +25,17 @@ async def _add(
     channel: str = "telegram",
     ref: str | None = None,
     now: datetime = NOW,
+    urgent: bool = True,
 ) -> int:
     async with db.transaction() as conn:
         return await repo.add(
-            conn, channel=channel, chat_id=chat_id, reply=_reply(text), ref=ref, now=now
+            conn,
+            channel=channel,
+            chat_id=chat_id,
+            reply=_reply(text),
+            ref=ref,
+            now=now,
+            urgent=urgent,
         )
 
 
@@ -56,9 +63,22 @@ async def test_queued_messages_wait_in_the_order_they_were_queued(db: Database) 
 
 
 async def test_a_batch_of_pending_messages_is_the_oldest_ones(db: Database) -> None:
-    ids = [await _add(db, f"Повідомлення {n}") for n in range(5)]
+    ids = [await _add(db, f"Повідомлення {n}", chat_id=str(n)) for n in range(5)]
     async with db.transaction() as conn:
         assert [item.id for item in await repo.pending(conn, NOW, limit=2)] == ids[:2]
+
+
+async def test_replies_to_people_go_before_bulk_but_never_ahead_in_their_own_chat(
+    db: Database,
+) -> None:
+    reminders = [await _add(db, f"Нагадування {n}", chat_id=str(n), urgent=False) for n in range(3)]
+    reply = await _add(db, "Відповідь на щойно надіслане", chat_id="77")
+    behind = await _add(db, "Відповідь у чаті з нагадуванням", chat_id="1")
+    async with db.transaction() as conn:
+        order = [item.id for item in await repo.pending(conn, NOW)]
+    # The urgent reply first; the one in chat 1 waits for that chat's reminder.
+    assert order == [reply, *reminders]
+    assert behind not in order
 
 
 async def test_nothing_queued_means_nothing_pending_and_no_due_time(db: Database) -> None:
@@ -123,8 +143,9 @@ async def test_a_message_held_back_still_blocks_later_ones_to_the_same_chat(
     async with db.transaction() as conn:
         await repo.postpone(conn, first, NOW + timedelta(minutes=1), "timeout")
         pending = await repo.pending(conn, NOW)
-    # Both come back in queue order, so the sender can keep the second behind the first.
-    assert [(item.id, item.is_due) for item in pending] == [(first, False), (second, True)]
+    # Only the first comes back, not due: the second waits behind it.
+    assert [(item.id, item.is_due) for item in pending] == [(first, False)]
+    assert second not in [item.id for item in pending]
 
 
 async def test_the_next_due_time_is_the_earliest_pending_one(db: Database) -> None:
