@@ -14,7 +14,10 @@ morning list are long), then the real core handles:
 - the morning deadlines list: the same;
 - a resident's reply while the re-post job runs: residents write "/start" every 20 ms
   during the job; each one's wait is the time from writing until the reply is committed
-  to the outbox (the delivery is not running, so only the database stands between).
+  to the outbox (the delivery is not running, so only the database stands between);
+- a resident's reply while the job's thousands of reminders go out: the outbox is
+  delivered to a sender that takes 5 ms a message (a messenger over the network), and
+  residents write meanwhile; each one's wait is until their reply is sent.
 
 Working hours are 9:00–18:00 in Kyiv; the clock is Thursday 26.11.2026, 10:00 there.
 """
@@ -38,15 +41,19 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # measure this checkout, not an installed copy
 
 from bot import render  # noqa: E402
+from bot.app import utc_now  # noqa: E402
+from bot.channels.base import Part  # noqa: E402
+from bot.delivery import Delivery  # noqa: E402
 from handlers.appeals.staff import DEADLINES_JOB  # noqa: E402
 from handlers.context import Outgoing, Services  # noqa: E402
 from handlers.core import Core  # noqa: E402
 from handlers.features import build_routes  # noqa: E402
 from handlers.hours import WorkingHours  # noqa: E402
-from handlers.messages import Address, Event  # noqa: E402
+from handlers.messages import Address, Event, Reply  # noqa: E402
 from knowledge_base.holder import KnowledgeBaseHolder  # noqa: E402
 from storage.appeals import AppealsRepo  # noqa: E402
 from storage.db import Connection, Database  # noqa: E402
+from storage.outbox import OutboxRepo  # noqa: E402
 from storage.tickets import TicketsRepo  # noqa: E402
 from storage.users import UsersRepo  # noqa: E402
 
@@ -221,7 +228,8 @@ async def resident_says(core: Core, n: int) -> float:
     return time.perf_counter() - start
 
 
-async def job_with_residents(core: Core, held: Held, name: str) -> None:
+async def job_with_residents(core: Core, held: Held, name: str) -> int:
+    """Run the job while residents write; how many residents wrote."""
     [job] = [j for j in core.routes.features.jobs if j.name == name]
     held.spans.clear()
     runner = asyncio.create_task(core.run_job(job), name="job")
@@ -246,6 +254,59 @@ async def job_with_residents(core: Core, held: Held, name: str) -> None:
             f"{'  residents writing meanwhile':<34} {len(done):>6} replies: "
             f"p50 {statistics.median(done) * 1000:.1f} ms, max {max(done) * 1000:.1f} ms"
         )
+    return len(done)
+
+
+class SlowSender:
+    """A messenger that takes `seconds` to accept each message; records when each chat's
+    message went out."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.sent_at: dict[str, float] = {}
+        self.count = 0
+        self.changed = asyncio.Event()
+
+    def parts(self, chat_id: str, reply: Reply) -> list[Part]:
+        return [lambda first: self.send(chat_id)]
+
+    async def send(self, chat_id: str) -> str:
+        await asyncio.sleep(self.seconds)
+        self.count += 1
+        self.sent_at.setdefault(chat_id, time.perf_counter())
+        self.changed.set()
+        return str(self.count)
+
+
+async def delivery_with_residents(core: Core, db: Database, earlier: int) -> None:
+    """Residents write while the outbox holds the re-post job's reminders. The `earlier`
+    residents' replies (written while the jobs ran, the delivery stopped) go first: they
+    are replies too; the measurement starts once they are out."""
+    sender = SlowSender(0.005)
+    delivery = Delivery(db, {CHANNEL: sender}, utc_now)
+    core.on_queued = delivery.wake
+    async with db.transaction() as conn:
+        backlog = len(await OutboxRepo().pending(conn, utc_now(), limit=100_000)) - earlier
+    running = asyncio.create_task(delivery.run())
+    while sender.count < earlier:
+        sender.changed.clear()
+        await sender.changed.wait()
+    written: dict[str, float] = {}
+    for n in range(40):
+        await asyncio.sleep(0.05)
+        chat = f"d{n}"
+        written[chat] = time.perf_counter()
+        await core.handle(Event(CHANNEL, chat, chat, display_name="Мешканець", text="/start"))
+    while not all(chat in sender.sent_at for chat in written):
+        sender.changed.clear()
+        await sender.changed.wait()
+    running.cancel()
+    waits = [sender.sent_at[chat] - at for chat, at in written.items()]
+    print(
+        f"{'replies while reminders go out':<34} {len(waits):>6} replies: "
+        f"p50 {statistics.median(waits) * 1000:.1f} ms, max {max(waits) * 1000:.1f} ms"
+        f" (backlog {backlog:,} messages, 5 ms each; {sender.count:,} sent meanwhile)"
+    )
 
 
 async def main() -> None:
@@ -282,9 +343,11 @@ async def main() -> None:
         await view(core, "/appeals", staff_event("/appeals"))
         await view(core, "/appeals page 300 (▶️ press)", staff_event(payload="aps:page:300"))
         await view(core, "/appeals закрито", staff_event("/appeals закрито"))
-        await job_with_residents(core, held, "repost-overdue-tickets")
+        earlier = len(baseline)
+        earlier += await job_with_residents(core, held, "repost-overdue-tickets")
         clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # 9:00 in Kyiv
-        await job_with_residents(core, held, DEADLINES_JOB.name)
+        earlier += await job_with_residents(core, held, DEADLINES_JOB.name)
+        await delivery_with_residents(core, db, earlier)
         await db.close()
 
 
