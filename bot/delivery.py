@@ -21,7 +21,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.channels.base import OutputChannel, RetryLater, Undeliverable, backoff
 from handlers.messages import Reply
@@ -88,6 +88,7 @@ class Delivery:
         outbox: OutboxRepo | None = None,
         on_failed: Callable[[OutboxItem, str], Awaitable[None]] | None = None,
         policies: dict[str, Policy] | None = None,
+        parallel: int = 8,
     ) -> None:
         self.db = db
         self.senders = senders
@@ -95,6 +96,7 @@ class Delivery:
         self.outbox = outbox or OutboxRepo()
         self.on_failed = on_failed
         self.policies = policies if policies is not None else {}
+        self.parallel = parallel  # chats served at once; 1 = strictly one after another
         self._wake = asyncio.Event()
         self._flush_lock = asyncio.Lock()
 
@@ -115,32 +117,59 @@ class Delivery:
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
     async def flush(self) -> int:
-        """Send everything due now; return how many messages went out."""
+        """Send everything due now; return how many replies went out.
+
+        Chats are served in parallel (at most `parallel` at once), each chat strictly in
+        order: one chat whose sends stall, or that is told to wait (429), holds back only
+        itself. Urgent rows (replies to what people just did) are started first."""
         async with self._flush_lock:
             sent = 0
+            running: dict[asyncio.Task[Outcome], tuple[str, str]] = {}
+            waiting: set[tuple[str, str]] = set()  # postponed or not due: not this flush
             while True:
-                async with self.db.transaction() as conn:
-                    items = await self.outbox.pending(conn, self.clock())
-                blocked: set[tuple[str, str]] = set()
-                progressed = False
-                for item in items:
-                    chat = (item.channel, item.chat_id)
-                    if chat in blocked or not item.is_due:
-                        blocked.add(chat)  # keep later replies to this chat behind it
-                        continue
-                    outcome = await self._deliver(item)
-                    progressed = True
+                if len(running) < self.parallel:
+                    self._wake.clear()
+                    async with self.db.transaction() as conn:
+                        heads = await self.outbox.pending(
+                            conn, self.clock(), limit=self.parallel * 4 + len(running)
+                        )
+                    busy = set(running.values())
+                    for item in heads:
+                        chat = (item.channel, item.chat_id)
+                        if chat in busy or chat in waiting:
+                            continue
+                        if not item.is_due:
+                            waiting.add(chat)
+                            continue
+                        if len(running) >= self.parallel:
+                            break
+                        running[asyncio.create_task(self._deliver(item))] = chat
+                        busy.add(chat)
+                if not running:
+                    return sent
+                # Wait for a chat to finish or — with room for another — for something new
+                # (a resident's reply) to be queued, whichever comes first.
+                watched: set[asyncio.Task[Any]] = set(running)
+                woken = None
+                if len(running) < self.parallel:
+                    woken = asyncio.create_task(self._wake.wait())
+                    watched.add(woken)
+                done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+                if woken is not None:
+                    woken.cancel()
+                for task in done:
+                    if task not in running:
+                        continue  # the wake-up
+                    chat = running.pop(task)
+                    try:
+                        outcome = task.result()
+                    except Exception:  # _deliver handles its errors; this is a bug
+                        log.exception("delivery task failed: chat left for the next round")
+                        outcome = "later"
                     if outcome == "sent":
                         sent += 1
                     elif outcome == "later":
-                        blocked.add(chat)
-                    if self._wake.is_set():
-                        # Something new was queued (maybe a reply to a resident, which goes
-                        # before bulk): look again rather than finish this batch first.
-                        self._wake.clear()
-                        break
-                if not progressed:
-                    return sent
+                        waiting.add(chat)
 
     async def _deliver(self, item: OutboxItem) -> Outcome:
         sender = self.senders.get(item.channel)

@@ -13,7 +13,9 @@ the staff chat; never the settings nor the database.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from handlers.messages import Attachment, Event, Reply
@@ -75,3 +77,28 @@ def backoff(attempts: int) -> float:
 def shown_name(attachment: Attachment) -> str:
     """What to call a file where only its name can be shown."""
     return attachment.file_name or attachment.kind
+
+
+class ChatLocks:
+    """One lock a chat, made on demand and dropped when nobody holds or waits for it:
+    events of one chat are handled strictly in order while other chats go on."""
+
+    def __init__(self) -> None:
+        self._locks: dict[object, tuple[asyncio.Lock, int]] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, chat: object) -> AsyncIterator[None]:
+        lock, users = self._locks.get(chat, (asyncio.Lock(), 0))
+        self._locks[chat] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._locks[chat]
+            if users == 1:
+                del self._locks[chat]
+            else:
+                self._locks[chat] = (lock, users - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)

@@ -24,9 +24,12 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
 from pydantic import ValidationError
 
+from bot.channels.base import ChatLocks
+
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 10  # long-poll timeout asked of Telegram
+PARALLEL_CHATS = 16  # chats handled at once; one chat's updates always one after another
 RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0, 30.0)  # waits after failed getUpdates, then the last
 
 
@@ -53,6 +56,20 @@ def parse_update(data: object, bot: Bot) -> Update | None:
         return None
 
 
+def chat_of(update: Update) -> object:
+    """The chat an update belongs to: its events are handled in the order they came."""
+    for message in (update.message, update.edited_message):
+        if message is not None:
+            return message.chat.id
+    if update.callback_query is not None:
+        if update.callback_query.message is not None:
+            return update.callback_query.message.chat.id
+        return ("user", update.callback_query.from_user.id)
+    if update.chat_member is not None:
+        return update.chat_member.chat.id
+    return ("update", update.update_id)  # anything else stands alone
+
+
 class Poller:
     """Long polling that never stalls on one bad update and stops between updates."""
 
@@ -67,6 +84,7 @@ class Poller:
         self.allowed_updates = allowed_updates
         self._stopping = asyncio.Event()
         self._fetch: asyncio.Task[list[dict[str, Any]]] | None = None
+        self._slots = asyncio.Semaphore(PARALLEL_CHATS)
 
     async def run(self) -> None:
         offset: int | None = None
@@ -94,15 +112,24 @@ class Poller:
             finally:
                 self._fetch = None
             failures = 0
+            by_chat: dict[object, list[Update]] = {}
             for item in raw:
                 update_id = item.get("update_id")
                 if isinstance(update_id, int):
                     offset = update_id + 1  # confirmed by the next getUpdates
                 update = parse_update(item, self.bot)
                 if update is not None:
-                    await self._feed(update)
+                    by_chat.setdefault(chat_of(update), []).append(update)
+            # Chats in parallel, each in order; the batch is confirmed (next getUpdates)
+            # only when all of it is handled: commit before acknowledge holds.
+            await asyncio.gather(*(self._feed_chat(updates) for updates in by_chat.values()))
+
+    async def _feed_chat(self, updates: list[Update]) -> None:
+        async with self._slots:
+            for update in updates:
                 if self._stopping.is_set():
-                    break  # the rest comes again after the restart: not confirmed
+                    return  # the rest comes again after the restart: not confirmed
+                await self._feed(update)
 
     async def _feed(self, update: Update) -> None:
         try:
@@ -125,7 +152,12 @@ class Poller:
 
 class WebhookHandler(SimpleRequestHandler):
     """aiogram's webhook handler (secret token checked, handled before answering), which
-    answers 400 to a body that is not an update instead of a 500 with a traceback."""
+    answers 400 to a body that is not an update instead of a 500 with a traceback, and
+    handles one chat's updates one after another while other chats go on."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chats = ChatLocks()
 
     async def handle(self, request: web.Request) -> web.Response:
         secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
@@ -140,7 +172,8 @@ class WebhookHandler(SimpleRequestHandler):
         if update is None:
             return web.Response(status=400)
         try:
-            await self.dispatcher.feed_update(self.bot, update, **self.data)
+            async with self.chats.hold(chat_of(update)):  # one chat's updates in order
+                await self.dispatcher.feed_update(self.bot, update, **self.data)
         except Exception:
             log.exception("telegram update %s: the channel failed", update.update_id)
             # Telegram retries a 5xx: the inbox drops the update if it was handled.

@@ -57,7 +57,14 @@ from viberbot.api.viber_requests import (
 )
 
 from bot import render
-from bot.channels.base import Handle, InputChannel, Part, RetryLater, Undeliverable
+from bot.channels.base import (
+    ChatLocks,
+    Handle,
+    InputChannel,
+    Part,
+    RetryLater,
+    Undeliverable,
+)
 from handlers import texts
 from handlers.messages import (
     Attachment,
@@ -195,6 +202,7 @@ class ViberChannel(InputChannel):
         self.sender_name = config.sender_name[:SENDER_NAME_LIMIT]
         self.files = PublishedFiles(config.files_dir, config.webhook_base_url + FILES_PATH)
         self.sender = ViberSender(self.api, self.sender_name, files=self.files)
+        self.chats = ChatLocks()
         self.webhook_url = config.webhook_url
 
     def register(self, app: web.Application) -> None:
@@ -235,7 +243,9 @@ class ViberChannel(InputChannel):
         event = self._event(data)
         if event is not None:
             # Not in the background: Viber hears 200 only once the event is committed.
-            await self.handle(event)
+            # Callbacks come concurrently; one person's are handled in the order they came.
+            async with self.chats.hold(event.chat_id):
+                await self.handle(event)
         return web.json_response({})
 
     def _welcome(self, data: JsonDict) -> web.Response:

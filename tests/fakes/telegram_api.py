@@ -275,6 +275,7 @@ class FakeTelegramServer(LoopbackServer):
         self._last_message_id: dict[int, int] = {}
         self._members: dict[tuple[int, int], JsonDict] = {}
         self._blocked: set[int] = set()
+        self._stalled: dict[str, asyncio.Event] = {}
         self._failures: dict[str, list[_Failure]] = {}
         self._open_callbacks: set[str] = set()
         self._callback_ids = itertools.count(4_382_958_201_000_001)
@@ -556,6 +557,13 @@ class FakeTelegramServer(LoopbackServer):
         error = ApiError(error_code, description, retry_after if error_code == 429 else None)
         self._failures.setdefault(canonical, []).append(_Failure(error, times, after))
 
+    def stall(self, chat_id: int) -> asyncio.Event:
+        """Calls for ``chat_id`` hang until the returned event is set (a stuck connection
+        to one chat); every other chat is answered as usual."""
+        gate = asyncio.Event()
+        self._stalled[str(chat_id)] = gate
+        return gate
+
     def block_user(self, chat_id: int) -> None:
         """Sends to ``chat_id`` answer 403 as if the user blocked the bot."""
         self._blocked.add(chat_id)
@@ -594,6 +602,9 @@ class FakeTelegramServer(LoopbackServer):
                 raise ApiError(404, "Not Found: method not found")
             self._raise_injected_failure(method)
             self._raise_if_blocked(method, request.params)
+            stalled = self._stalled.get(str(request.params.get("chat_id")))
+            if stalled is not None and method != "getUpdates":
+                await stalled.wait()  # as a messenger that hangs on one chat
             if method == "getUpdates":
                 result = await self._get_updates(request.params)
             else:
