@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from knowledge_base.search import KnowledgeBase, SearchResult
 from storage.vector_cache import VectorCache
 
 log = logging.getLogger(__name__)
+
+RECENT_QUESTIONS = 512  # answers kept for questions asked again
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,11 @@ class KnowledgeBaseHolder:
         self.errors = errors
         self._meaning = meaning
         self._embedder: Embedder | None = None
+        # Recent questions → their result; the base is kept with it, so an id reused
+        # after a reload never serves an old answer.
+        self._recent: OrderedDict[tuple[int, int, str], tuple[KnowledgeBase, SearchResult]] = (
+            OrderedDict()
+        )
         self._model_failed = False
         self._embedding: asyncio.Task[None] | None = None
         # Set on close: the embedding thread stops at its next batch, so a shutdown
@@ -66,9 +74,27 @@ class KnowledgeBaseHolder:
         return self.base.meaning is not None and self._embedder is not None
 
     async def search(self, text: str) -> SearchResult:
-        """The decision for a question: words and meaning once the vectors are ready."""
+        """The decision for a question: words and meaning once the vectors are ready.
+
+        A crowd after a city announcement asks the same few questions: the last answers
+        are kept, per base and engine, so a repeated question costs no model time."""
         base, embedder = self.base, self._embedder
-        if base.meaning is None or embedder is None:
+        meaning = base.meaning if embedder is not None else None
+        key = (id(base), id(meaning), " ".join(text.casefold().split()))
+        found = self._recent.get(key)
+        if found is not None and found[0] is base:
+            self._recent.move_to_end(key)
+            return found[1]
+        result = await self._search(base, embedder if meaning is not None else None, text)
+        self._recent[key] = (base, result)
+        if len(self._recent) > RECENT_QUESTIONS:
+            self._recent.popitem(last=False)
+        return result
+
+    async def _search(
+        self, base: KnowledgeBase, embedder: Embedder | None, text: str
+    ) -> SearchResult:
+        if embedder is None:
             return base.search(text)
         try:
             # The model takes tens of milliseconds of CPU: not on the event loop.

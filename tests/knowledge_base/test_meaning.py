@@ -237,3 +237,19 @@ def test_the_closest_in_meaning_is_found_even_far_down_the_word_ranking(
     fused = fused_search(articles, cache, "потрібна довідка щоб зрізати тополю")
 
     assert fused.candidates[0].article.id == "tree-removal"
+
+
+async def test_a_question_asked_again_costs_no_model_time_until_the_base_changes(
+    folder: Path, tmp_path: Path
+) -> None:
+    holder = await embedded(folder, tmp_path)
+    model = cast(ConceptEmbedder, holder.embedder)
+    first = await holder.search("о котрій ви зачиняєтеся")
+    again = await holder.search("  О котрій  ви зачиняєтеся ")  # the same, typed loosely
+    assert again.candidates[0].article.id == first.candidates[0].article.id == "opening-hours"
+    assert model.queries_embedded == ["о котрій ви зачиняєтеся"]
+    await holder.reload()
+    await holder.wait_embedded()
+    await holder.search("о котрій ви зачиняєтеся")  # a new base: asked of the model again
+    assert model.queries_embedded == ["о котрій ви зачиняєтеся"] * 2
+    await holder.close()
