@@ -16,3 +16,10 @@ class InboxRepo:
             (channel, update_key, to_db(now)),
         )
         return cur.rowcount == 1
+
+    async def handled(self, conn: Connection, channel: str, update_key: str) -> bool:
+        """Whether the update was recorded as handled."""
+        async with conn.execute(
+            "SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", (channel, update_key)
+        ) as cur:
+            return await cur.fetchone() is not None
