@@ -62,7 +62,8 @@ def parser() -> argparse.ArgumentParser:
 def main() -> int:
     args = parser().parse_args()
     with tempfile.TemporaryDirectory(prefix="crash-test-") as scratch:
-        workdir = args.keep or Path(scratch)
+        # Absolute: the bot runs from the work folder.
+        workdir = (args.keep or Path(scratch)).resolve()
         workdir.mkdir(parents=True, exist_ok=True)
         config = CrashConfig(
             workdir=workdir,
@@ -72,7 +73,7 @@ def main() -> int:
             seed=args.seed,
             mean_uptime=args.uptime,
             patience=args.patience,
-            kb_dir=args.kb,
+            kb_dir=args.kb.resolve(),
         )
         report = asyncio.run(run_crash_test(config))
     print(report.table())

@@ -20,9 +20,10 @@ What is counted (`Report`):
   nothing the person could take for its answer: not within `patience` seconds of the bot
   running (time while it is down or starting does not count), nor later, before the answer
   to the person's next update (that would be «answered after the person gave up», counted
-  apart). Attributed to the first stop after the update was sent; «no stop» if none came
-  while the person waited. For a lost press, whether the bot recorded the update as handled
-  at all (`InboxRepo.handled`) tells a dropped update from a lost reply.
+  apart). Attributed to the stop of the process that first received the update
+  (getUpdates); «no stop» if that process was not stopped. For a lost press, whether the
+  bot recorded the update as handled at all (`InboxRepo.handled`) tells a dropped update
+  from a lost reply.
 - off-script replies: the bot answered, but not with the screen the step leads to (an
   apology, «Ця кнопка вже не діє», …); the resident starts again from /start.
 - repeated messages: a message the bot delivered and then delivered again after a restart
@@ -341,7 +342,7 @@ class BotProcess:
                 sys.executable,
                 "-m",
                 "bot",
-                cwd=ROOT,
+                cwd=self.config.workdir,
                 env=self.env,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=log,
@@ -415,12 +416,10 @@ class Action:
     what: str  # the button's label, or what was typed (in general terms)
     update_id: int
     since: int  # the number of calls recorded when it was sent
-    sent_at: float
     expected: tuple[Expect, ...] = ()
     outcome: Literal["answered", "off-script", "lost"] = "lost"
     reply: str | None = None  # the screen (or, off script, the text's opening) it got
     reply_index: int | None = None  # the call that brought it
-    given_up_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -451,9 +450,7 @@ class Person:
         since: int,
         expected: Sequence[Expect],
     ) -> Reaction | None:
-        action = Action(
-            self.chat_id, kind, what, update["update_id"], since, time.monotonic(), (*expected,)
-        )
+        action = Action(self.chat_id, kind, what, update["update_id"], since, (*expected,))
         self.actions.append(action)
         accept: list[Expect] = [*expected, *SCREENS.off_script]
         cursor = since
@@ -474,7 +471,6 @@ class Person:
 
         reaction = await self.run.wait_running(check)
         if reaction is None:
-            action.given_up_at = time.monotonic()
             action.reply = self._other_reply(since)
             action.outcome = "lost" if action.reply is None else "off-script"
             return None
@@ -670,6 +666,7 @@ class Librarian(Person):
         self.answered: dict[int, str] = {}  # ticket number → the answer, as the card said
         self.went_nowhere = 0  # replies to a card the bot did not know (a repeated card)
         self._cards: list[tuple[int, int]] = []
+        self._waiting: list[tuple[int, int]] = []  # cards not handled yet, newest last
         self._cursor = 0
         self._handled: set[int] = set()
 
@@ -682,12 +679,16 @@ class Librarian(Person):
             found = SCREENS.card.match(text) if text and call.method in SENDS else None
             if found is not None:
                 self._cards.append((int(found["number"]), int(call.result["message_id"])))
+                self._waiting.append(self._cards[-1])
         return self._cards
 
     def _new_card(self) -> tuple[int, int] | None:
         """The newest card not yet handled: residents ask faster than one librarian answers,
         and the newest keeps the librarian's work spread over the whole run."""
-        return next(((n, m) for n, m in reversed(self.cards()) if n not in self._handled), None)
+        self.cards()
+        while self._waiting and self._waiting[-1][0] in self._handled:
+            self._waiting.pop()
+        return self._waiting[-1] if self._waiting else None
 
     async def run_until(self, residents_done: asyncio.Event) -> None:
         # Done when the residents are, having answered at least one question if any came.
@@ -743,6 +744,9 @@ class CrashRun:
         logs.mkdir(parents=True, exist_ok=True)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            # This checkout's code, run from the work folder: no `.env` of a developer's
+            # (with real tokens) is read.
+            "PYTHONPATH": str(ROOT),
             "TELEGRAM_BOT_TOKEN": tg.token,
             "TELEGRAM_API_URL": tg.base_url,
             "TELEGRAM_MODE": "polling",
@@ -908,12 +912,20 @@ def find_repeats(
     return repeats
 
 
-def cause_of(sent_at: float, given_up_at: float | None, stops: Sequence[Stop]) -> Cause:
-    """The first stop after an update was sent, if it came before the person gave up."""
-    for stop in stops:
-        if stop.at >= sent_at and (given_up_at is None or stop.at <= given_up_at):
-            return stop.kind
-    return "none"
+def first_fetched(tg: CrashFake) -> dict[int, int]:
+    """Update id → the bot process that first received it (getUpdates)."""
+    fetched: dict[int, int] = {}
+    for index, call in enumerate(tg.calls):
+        if call.method == "getUpdates" and call.ok and isinstance(call.result, list):
+            for update in call.result:
+                fetched.setdefault(int(update["update_id"]), tg.epoch_of(index))
+    return fetched
+
+
+def cause_of(epoch: int | None, stops: Sequence[Stop]) -> Cause:
+    """The stop of the process that first received an update: the one that lost it, as the
+    update is not handled again by the next (a press: its answer to Telegram fails)."""
+    return next((stop.kind for stop in stops if stop.epoch == epoch), "none")
 
 
 @dataclass
@@ -1056,7 +1068,7 @@ async def analyse(run: CrashRun) -> Report:
 async def _actions(report: Report, conn: Connection, run: CrashRun) -> None:
     """Each update sent: answered, off script, late or lost (and the stop that lost it)."""
     people: list[Person] = [*run.residents, run.librarian]
-    stops = run.stops
+    fetched = first_fetched(run.tg)
     inbox = InboxRepo()
     for person in people:
         for number, action in enumerate(person.actions):
@@ -1071,7 +1083,7 @@ async def _actions(report: Report, conn: Connection, run: CrashRun) -> None:
             if _came_late(run, action, person.actions[number + 1 :]):
                 report.late += 1
                 continue
-            cause = cause_of(action.sent_at, action.given_up_at, stops)
+            cause = cause_of(fetched.get(action.update_id), run.stops)
             handled = await inbox.handled(conn, CHANNEL, str(action.update_id))
             if action.kind == "press":
                 report.presses_lost[cause] += 1
