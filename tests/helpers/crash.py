@@ -28,11 +28,12 @@ What is counted (`Report`):
   apology, «Ця кнопка вже не діє», …); the resident starts again from /start.
 - repeated messages: a message the bot delivered and then delivered again after a restart
   because it did not know it had. Detected per chat and per stop: the messages the bot sent
-  to the chat in the stopped process after the last one the outbox records as delivered
-  (`OutboxRepo.is_ours`: a delivered row holds its message's id) were not recorded; if the
-  first message the chat gets from a later process has the same text and buttons as the
-  first of those, the item was sent again: one repeat. (A second part of one item, such as
-  the keyboard hint after the phone question, is never counted on its own.)
+  to the chat in the stopped process after the last one the outbox recorded as delivered
+  (`OutboxRepo.is_ours`, asked right after the stop: a delivered row holds its message's
+  id) were not recorded; if the first message the chat gets from a later process has the
+  same text and buttons as the first of those, the item was sent again: one repeat. (A
+  second part of one item, such as the keyboard hint after the phone question, is never
+  counted on its own; an item not recorded and not sent again is no repeat.)
 - duplicates: tickets of one resident with the same question text, appeals of one resident
   with the same text (every question and appeal text a resident writes is unique), and
   staff-chat cards posted more than once for the same ticket or appeal number.
