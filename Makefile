@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run console test lint format eval bench clean
+.PHONY: run console test lint format eval bench crash clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/kb_search.py
+
+# The bot killed 20 times (and stopped 5 times) under load: what was lost or repeated.
+crash: $(STAMP)
+	$(PY) benchmarks/crash_test.py --strict
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

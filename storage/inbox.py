@@ -28,3 +28,10 @@ class InboxRepo:
             (to_db(before), limit),
         )
         return cur.rowcount
+
+    async def handled(self, conn: Connection, channel: str, update_key: str) -> bool:
+        """Whether the update was recorded as handled."""
+        async with conn.execute(
+            "SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", (channel, update_key)
+        ) as cur:
+            return await cur.fetchone() is not None

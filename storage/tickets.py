@@ -84,6 +84,13 @@ class TicketsRepo:
             row = await cur.fetchone()
         return _ticket(row) if row else None
 
+    async def of_user(self, conn: Connection, user_id: int) -> list[Ticket]:
+        """Every ticket the person opened, oldest first."""
+        async with conn.execute(
+            "SELECT * FROM tickets WHERE user_id = ? ORDER BY id", (user_id,)
+        ) as cur:
+            return [_ticket(row) for row in await cur.fetchall()]
+
     async def open_tickets(self, conn: Connection) -> list[Ticket]:
         """Tickets still waiting for a librarian's answer, oldest first."""
         async with conn.execute(

@@ -42,3 +42,13 @@ async def test_a_claim_rolled_back_with_its_transaction_is_not_kept(db: Database
             raise RuntimeError("the handler failed")
     async with db.transaction() as conn:
         assert await repo.claim(conn, "telegram", "update:502", NOW)
+
+
+async def test_whether_an_update_was_handled_can_be_asked_without_claiming_it(
+    db: Database,
+) -> None:
+    async with db.transaction() as conn:
+        assert not await repo.handled(conn, "telegram", "update:503")
+        assert await repo.claim(conn, "telegram", "update:503", NOW)
+        assert await repo.handled(conn, "telegram", "update:503")
+        assert not await repo.handled(conn, "viber", "update:503")

@@ -86,6 +86,22 @@ async def test_tickets_are_numbered_in_the_order_they_are_opened(
     assert second.id == first.id + 1
 
 
+async def test_a_persons_tickets_are_listed_oldest_first_without_anyone_elses(
+    db: Database, new_user: NewUser
+) -> None:
+    olena, petro, nina = await new_user("1001"), await new_user("1002"), await new_user("1003")
+    first = await _open(db, olena, "Перше питання Олени")
+    await _open(db, petro, "Питання Петра")
+    second = await _open(db, olena, "Друге питання Олени")
+    async with db.transaction() as conn:
+        listed = await repo.of_user(conn, olena)
+        assert await repo.of_user(conn, nina) == []
+    assert [(t.id, t.question) for t in listed] == [
+        (first.id, "Перше питання Олени"),
+        (second.id, "Друге питання Олени"),
+    ]
+
+
 async def test_an_unknown_ticket_number_finds_nothing(db: Database) -> None:
     async with db.transaction() as conn:
         assert await repo.get(conn, 42) is None
