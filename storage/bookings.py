@@ -49,9 +49,10 @@ class Booking:
 
 @dataclass(frozen=True)
 class Due:
-    """A reminder to send now: the booking, which one, and where the person is."""
+    """A reminder to send now: which booking and session, which one, where the person is."""
 
-    booking: Booking
+    booking_id: int
+    session_id: int
     kind: ReminderKind
     channel: str
     chat_id: str
@@ -312,7 +313,7 @@ class BookingsRepo:
         hours-before reminder says it all."""
         n, soon, day = to_db(now), to_db(soon_before), to_db(day_before)
         async with conn.execute(
-            "SELECT b.*, u.channel, u.chat_id,"
+            "SELECT b.id, b.session_id, u.channel, u.chat_id,"
             " CASE WHEN s.starts_at <= ? THEN 'soon' ELSE 'day' END AS kind"
             " FROM bookings b JOIN course_sessions s ON s.id = b.session_id"
             " JOIN users u ON u.id = b.user_id"
@@ -325,24 +326,26 @@ class BookingsRepo:
             (soon, n, soon, soon, day, limit),
         ) as cur:
             rows = await cur.fetchall()
-        return [Due(_booking(r), r["kind"], r["channel"], r["chat_id"]) for r in rows]
+        return [Due(r[0], r[1], r["kind"], r["channel"], r["chat_id"]) for r in rows]
 
     async def mark_reminded(
-        self, conn: Connection, booking_id: int, kind: ReminderKind, now: datetime
+        self, conn: Connection, booking_ids: list[int], kind: ReminderKind, now: datetime
     ) -> None:
-        """Queued in the same transaction as the reminder: after a restart it is not sent
+        """Queued in the same transaction as the reminders: after a restart none is sent
         again. The hours-before one makes a day-before one not yet sent unneeded."""
         stamp = to_db(now)
-        if kind == "soon":
-            sql = (
-                "UPDATE bookings SET reminded_soon = ?,"
-                " reminded_day = COALESCE(reminded_day, ?) WHERE id = ?"
-            )
-            await conn.execute(sql, (stamp, stamp, booking_id))
-        else:
-            await conn.execute(
-                "UPDATE bookings SET reminded_day = ? WHERE id = ?", (stamp, booking_id)
-            )
+        for start in range(0, len(booking_ids), 500):  # SQLite's bound on parameters
+            chunk = booking_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            if kind == "soon":
+                sql = (
+                    "UPDATE bookings SET reminded_soon = ?,"
+                    f" reminded_day = COALESCE(reminded_day, ?) WHERE id IN ({marks})"
+                )
+                await conn.execute(sql, (stamp, stamp, *chunk))
+            else:
+                sql = f"UPDATE bookings SET reminded_day = ? WHERE id IN ({marks})"
+                await conn.execute(sql, (stamp, *chunk))
 
 
 def _booking(row: Row) -> Booking:

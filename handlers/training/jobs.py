@@ -15,7 +15,7 @@ from handlers.training import cards
 from handlers.training.payloads import ReminderAnswer
 from handlers.training.rules import BATCH, day_reminder_cutoff
 from handlers.training.waitlist import address_of, fill_seats
-from storage.courses import Course, Session
+from storage.bookings import ReminderKind
 
 
 def reminder_ref(booking_id: int) -> str:
@@ -32,26 +32,27 @@ async def send_reminders(scope: Scope) -> bool:
         soon_before=scope.now + settings.hours_before,
         limit=BATCH,
     )
-    known: dict[int, tuple[Session, Course]] = {}
+    # The text is the same for everyone on a session: made once a session and kind.
+    shown: dict[tuple[int, str], str] = {}
+    marked: dict[ReminderKind, list[int]] = {"day": [], "soon": []}
     for item in due:
-        booking = item.booking
-        if booking.session_id not in known:
-            session = await s.courses.session(scope.conn, booking.session_id)
-            assert session is not None  # the query joined it
-            course = await s.courses.course(scope.conn, session.course_id)
-            assert course is not None
-            known[booking.session_id] = (session, course)
-        session, course = known[booking.session_id]
-        text = cards.reminder(course, session, s.timezone, soon=item.kind == "soon")
+        key = (item.session_id, item.kind)
+        if key not in shown:
+            session = await s.courses.session(scope.conn, item.session_id)
+            course = await s.courses.course(scope.conn, session.course_id) if session else None
+            assert session is not None and course is not None  # the query joined them
+            shown[key] = cards.reminder(course, session, s.timezone, soon=item.kind == "soon")
         buttons = [
             [
-                Button(texts.BTN_TRAINING_COME, ReminderAnswer(booking.id, "come").pack()),
-                Button(texts.BTN_TRAINING_CANNOT, ReminderAnswer(booking.id, "cannot").pack()),
+                Button(texts.BTN_TRAINING_COME, ReminderAnswer(item.booking_id, "come").pack()),
+                Button(texts.BTN_TRAINING_CANNOT, ReminderAnswer(item.booking_id, "cannot").pack()),
             ]
         ]
         to = Address(item.channel, item.chat_id)
-        scope.send(to, text, buttons, ref=reminder_ref(booking.id))
-        await s.bookings.mark_reminded(scope.conn, booking.id, item.kind, scope.now)
+        scope.send(to, shown[key], buttons, ref=reminder_ref(item.booking_id))
+        marked[item.kind].append(item.booking_id)
+    for kind, ids in marked.items():
+        await s.bookings.mark_reminded(scope.conn, ids, kind, scope.now)
     return len(due) == BATCH
 
 

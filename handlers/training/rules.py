@@ -13,7 +13,7 @@ from storage.courses import Session
 
 AGE_GROUPS = ("under35", "35to59", "60plus")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-BATCH = 200  # reminders or offers a job handles in one transaction
+BATCH = 500  # reminders or offers a job handles in one transaction
 
 
 def day_reminder_at(starts: datetime, tz: ZoneInfo, at: time) -> datetime:

@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bot.channels.base import Undeliverable
+from bot.settings import SHIPPED_ARTICLES
 from handlers import texts
 from handlers.training.payloads import Attended, CancelSession
+from knowledge_base.holder import KnowledgeBaseHolder
+from knowledge_base.loader import parse_article
 from storage.bookings import BookingsRepo
 from storage.db import Database
-from tests.harness import Chat, FakeClock, make_core
+from tests.harness import Chat, FakeClock, make_core, write_articles
 from tests.helpers.training import ADDRESS, BRANCH, COURSE, add_session, book, run_job
 
 REMINDERS = "training-reminders"
@@ -346,3 +350,24 @@ async def test_staff_add_a_session_with_the_guided_dialog(
         label == "вт 01.12, 14:00 · Бібліотека-філія №5 · 8 вільних місць"
         for label in course[-1].labels
     )
+
+
+async def test_the_course_article_offers_the_booking_button(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    shipped = SHIPPED_ARTICLES / "robota-navchannia" / "computer-courses.md"
+    article, _warnings = parse_article(shipped)
+    assert article.offers_training
+    kb = KnowledgeBaseHolder.load(
+        write_articles(tmp_path / "kb", {"courses.md": shipped.read_text()})
+    )
+    core, delivery, sender = make_core(db, clock, kb=kb)
+    chat = Chat(core, delivery, sender)
+    await add_session(db)
+    await chat.say("/start")
+    await chat.press(texts.BTN_REFERENCE)
+    await chat.press("Робота і навчання")
+    shown = await chat.press("Безкоштовні курси")
+    assert texts.BTN_KB_BOOK_COURSE in shown[-1].labels
+    opened = await chat.press(texts.BTN_KB_BOOK_COURSE)
+    assert opened[-1].text == texts.TRAINING_INTRO and COURSE.title in opened[-1].labels
