@@ -1,4 +1,4 @@
-"""Command line: `python -m bot [run|console|check-settings|appeals|viber]`."""
+"""Command line: `python -m bot [run|console|check-settings|appeals|courses|viber]`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from bot import logs, viber_setup
 from bot.settings import Settings, describe_errors
 from handlers.reports import appeals_export as export
+from handlers.training import importer as courses
 
 NO_CHANNEL_HINT = (
     "Neither Telegram nor Viber is configured, so the bot starts in the console.\n"
@@ -30,6 +31,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("console", help="chat with the bot in this terminal, as citizen and librarian")
     sub.add_parser("check-settings", help="validate the settings and exit")
     export.add_arguments(sub)
+    courses.add_arguments(sub)
     viber_setup.add_arguments(sub)
     return main
 
@@ -63,6 +65,8 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "run"
     if command == "appeals":
         return export.main(settings.database_path, settings.tz, args)
+    if command == "courses":
+        return courses.main(settings.database_path, settings.tz, args, app.utc_now())
     if command == "check-settings":
         print("Settings are valid.")
         return 0

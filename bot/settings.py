@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -11,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import knowledge_base
+from handlers.context import TrainingSettings
 from handlers.hours import WorkingHours
 from knowledge_base.embedding import DEFAULT_MODEL
 from knowledge_base.holder import MeaningSettings
@@ -61,6 +63,13 @@ class Settings(BaseSettings):
     # Messages one resident may send a minute; over it they are told once, then not
     # answered until the minute passes. 0 = no limit.
     rate_limit_per_minute: int = Field(default=20, ge=0)
+    # Training: hours the first in line has to confirm a freed seat before it passes on.
+    booking_confirm_hours: float = Field(default=12.0, gt=0)
+    # The day-before reminder's local time (HH:MM) and the hours-before one's lead time.
+    reminder_day_before_at: str = "10:00"
+    reminder_hours_before: float = Field(default=2.0, gt=0, le=24)
+    # Seats and places in line one person may hold for sessions not yet begun.
+    max_upcoming_bookings: int = Field(default=3, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("telegram_api_url", "viber_api_url", "webhook_base_url")
@@ -102,6 +111,25 @@ class Settings(BaseSettings):
     def _hours_shape(cls, value: str) -> str:
         WorkingHours.parse(value, ZoneInfo("UTC"))
         return value
+
+    @field_validator("reminder_day_before_at")
+    @classmethod
+    def _clock_time(cls, value: str) -> str:
+        hours, _, minutes = value.partition(":")
+        ok = hours.isdigit() and minutes.isdigit() and len(minutes) == 2
+        if not ok or not (0 <= int(hours) <= 23 and 0 <= int(minutes) <= 59):
+            raise ValueError("a time of day as HH:MM, e.g. 10:00")
+        return value
+
+    @property
+    def training(self) -> TrainingSettings:
+        hours, _, minutes = self.reminder_day_before_at.partition(":")
+        return TrainingSettings(
+            confirm_within=timedelta(hours=self.booking_confirm_hours),
+            day_before_at=time(int(hours), int(minutes)),
+            hours_before=timedelta(hours=self.reminder_hours_before),
+            max_upcoming=self.max_upcoming_bookings,
+        )
 
     @property
     def tz(self) -> ZoneInfo:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,6 +13,8 @@ from handlers.hours import WorkingHours
 from handlers.messages import STAFF_CHAT, Address, Attachment, Button, Event, Reply
 from knowledge_base.holder import KnowledgeBaseHolder
 from storage.appeals import AppealsRepo
+from storage.bookings import BookingsRepo
+from storage.courses import CoursesRepo
 from storage.db import Connection
 from storage.dialogs import DialogsRepo
 from storage.inbox import InboxRepo
@@ -22,6 +24,16 @@ from storage.tickets import TicketsRepo
 from storage.users import User, UsersRepo
 
 Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class TrainingSettings:
+    """Course booking's settings (BOOKING_CONFIRM_HOURS, REMINDER_*, MAX_UPCOMING_BOOKINGS)."""
+
+    confirm_within: timedelta = timedelta(hours=12)  # a freed seat offered waits this long
+    day_before_at: time = time(10, 0)  # the day-before reminder, local time
+    hours_before: timedelta = timedelta(hours=2)  # the second reminder, before the start
+    max_upcoming: int = 3  # seats and places in line for sessions not yet begun
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,9 @@ class Services:
     kb_queries: KbQueriesRepo = field(default_factory=KbQueriesRepo)
     tickets: TicketsRepo = field(default_factory=TicketsRepo)
     appeals: AppealsRepo = field(default_factory=AppealsRepo)
+    training: TrainingSettings = field(default_factory=TrainingSettings)
+    courses: CoursesRepo = field(default_factory=CoursesRepo)
+    bookings: BookingsRepo = field(default_factory=BookingsRepo)
 
 
 @dataclass(frozen=True)

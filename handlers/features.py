@@ -8,7 +8,7 @@ goes through `FALLBACKS` top to bottom until one takes it.
 
 from __future__ import annotations
 
-from handlers import appeals, housekeeping, menu, queue, reference
+from handlers import appeals, housekeeping, menu, queue, reference, training
 from handlers.reference import answers
 from handlers.routing import Fallback, Routes, compose
 
@@ -21,7 +21,14 @@ FALLBACKS: tuple[Fallback, ...] = (
 )
 
 
-FEATURES = (menu.router, reference.router, queue.router, appeals.router, housekeeping.router)
+FEATURES = (
+    menu.router,
+    reference.router,
+    queue.router,
+    appeals.router,
+    training.router,
+    housekeeping.router,
+)
 
 
 def build_routes() -> Routes:

@@ -107,6 +107,11 @@ def parse_article(path: Path) -> tuple[Article, list[LoadError]]:
     keywords = _strings(data.get("keywords"), "keywords", line_of("keywords"))
     links = _links(data.get("links"), line_of("links"), item_lines.get("links", []))
     updated = _date(data.get("updated"), line_of("updated"))
+    offers = data.get("offers")
+    if offers is not None and offers != "training":
+        raise _Invalid(
+            line_of("offers"), f"невідоме значення «offers: {offers}»: можна лише training"
+        )
     article = Article(
         id=article_id,
         title=_text(data["title"], "title", line_of("title")),
@@ -117,6 +122,7 @@ def parse_article(path: Path) -> tuple[Article, list[LoadError]]:
         updated=updated,
         body=body.strip(),
         path=path,
+        offers_training=offers == "training",
     )
     warnings: list[LoadError] = []
     if len(article.short_answer) > SHORT_ANSWER_CHARS:

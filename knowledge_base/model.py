@@ -27,6 +27,9 @@ class Article:
     updated: datetime.date | None
     body: str
     path: Path
+    # `offers: training` in the front matter: the article shows the button that opens the
+    # bot's course booking (the one action an article may offer so far).
+    offers_training: bool = False
 
     @property
     def short_answer(self) -> str:

@@ -7,32 +7,18 @@ import re
 from dataclasses import replace
 from typing import Any
 
-import phonenumbers
-
 from handlers import texts
 from handlers.appeals.rules import MAX_BODY, MAX_FILE_BYTES, MAX_FILES, MIN_BODY, topic_label
 from handlers.context import Context
 from handlers.dialog import Files, Invalid, Step
+from handlers.fields import name_part, phone
+from handlers.fields import typed_text as _text
 from handlers.messages import Event
 from storage.appeals import Appeal
 
 # --- What each step accepts -----------------------------------------------------------
 
-_NAME = re.compile(r"[^\W\d_]+(?:(?:['’ʼ`-]| - |-| )[^\W\d_]+)*")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]{2,}")
-
-
-def _text(event: Event) -> str:
-    if not event.text or not event.text.strip():
-        raise Invalid(texts.APPEAL_ERR_TEXT_ONLY)
-    return " ".join(event.text.split())
-
-
-def name_part(event: Event) -> str:
-    value = _text(event)
-    if not 2 <= len(value) <= 50 or not _NAME.fullmatch(value):
-        raise Invalid(texts.APPEAL_ERR_NAME)
-    return value[0].upper() + value[1:]
 
 
 def postal_address(event: Event) -> str:
@@ -41,24 +27,6 @@ def postal_address(event: Event) -> str:
     if not 10 <= len(value) <= 300 or not has_letters or not any(c.isdigit() for c in value):
         raise Invalid(texts.APPEAL_ERR_ADDRESS)
     return value
-
-
-def phone(event: Event) -> str:
-    """A shared contact (the person's own) or a typed number → E.164, e.g. +380671234567."""
-    if event.contact is not None:
-        if not event.contact.is_own:
-            raise Invalid(texts.APPEAL_ERR_PHONE_NOT_OWN)
-        raw = event.contact.phone
-        raw = raw if raw.startswith("+") else "+" + raw
-    else:
-        raw = _text(event)
-    try:
-        parsed = phonenumbers.parse(raw, "UA")
-    except phonenumbers.NumberParseException:
-        raise Invalid(texts.APPEAL_ERR_PHONE) from None
-    if not phonenumbers.is_valid_number(parsed):
-        raise Invalid(texts.APPEAL_ERR_PHONE)
-    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def email(event: Event) -> str:

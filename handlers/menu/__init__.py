@@ -16,7 +16,7 @@ from handlers.messages import Button
 from handlers.payloads import Payload
 from handlers.routing import Router
 
-# Each entry's feature registers its handler; the training section is not built yet.
+# Each entry's feature registers its handler.
 MENU_ENTRIES: tuple[tuple[str, Payload], ...] = (
     (texts.BTN_REFERENCE, OpenReference()),
     (texts.BTN_APPEAL, OpenAppeals()),
@@ -73,10 +73,6 @@ async def on_contacts(ctx: Context, _press: Contacts) -> None:
     ctx.say(texts.CONTACTS, [[HOME]])
 
 
-async def on_not_ready(ctx: Context, _press: OpenTraining) -> None:
-    ctx.say(texts.NOT_READY, [[HOME]])
-
-
 async def on_staff_help(ctx: Context) -> None:
     ctx.say(texts.STAFF_HELP)
 
@@ -88,7 +84,6 @@ def register(router: Router) -> None:
     router.command("cancel", texts.CMD_CANCEL)(on_cancel)
     router.button(Home)(on_menu)
     router.button(Contacts)(on_contacts)
-    router.button(OpenTraining)(on_not_ready)  # until the training section is built
     router.staff_command("help", texts.CMD_STAFF_HELP)(on_staff_help)
     router.staff_command("start")(on_staff_help)
 

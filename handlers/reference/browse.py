@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers import texts
 from handlers.context import Context
 from handlers.menu import HOME
-from handlers.menu.payloads import AskLibrarian, OpenReference
+from handlers.menu.payloads import AskLibrarian, OpenReference, OpenTraining
 from handlers.messages import Button, Markdown
 from handlers.reference.payloads import Category, Details, Feedback, OpenArticle
 from knowledge_base.model import Article
@@ -30,6 +30,8 @@ def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
     «Детальніше» goes on the last message: Viber shows only the last message's keyboard.
     """
     links = [[Button(link.title, url=link.url)] for link in article.links]
+    if article.offers_training:
+        links.insert(0, [Button(texts.BTN_KB_BOOK_COURSE, OpenTraining().pack())])
     body, more = article.body, []
     if len(body) > LONG_ARTICLE and article.details:
         body, more = article.short_answer, [[Button(texts.BTN_MORE, Details(article.id).pack())]]

@@ -553,3 +553,43 @@ async def test_an_article_body_keeps_its_bold_links_and_bullets_while_its_title_
         assert formatted(article, "text_link") == ["Дії"]
         [link] = [e for e in article.result["entities"] if e["type"] == "text_link"]
         assert link["url"] == "https://diia.gov.ua"
+
+
+async def test_a_booking_on_telegram_ends_with_the_calendar_file_uploaded(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from storage.db import Database
+    from tests.helpers.training import COURSE, add_session
+
+    settings = settings_for(tg, tmp_path)
+    db = await Database.open(settings.database_path)
+    starts = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    await add_session(db, starts=starts)
+    await db.close()
+    async with running(settings, tg):
+        tg.send_text("/start")
+        screen = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        steps = ((texts.BTN_TRAINING, "🎓"), (COURSE.title, COURSE.title))
+        steps += ((" · ", COURSE.title), (texts.BTN_TRAINING_BOOK, "Перш ніж"))
+        steps += ((texts.BTN_CONSENT_YES, "Напишіть"),)
+        for label, answer in steps:
+            press(tg, screen, label)
+            screen = await tg.wait_for("sendMessage", to_chat(CITIZEN, answer))
+        tg.send_text("Олена Шевченко")
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, "Ваш номер"))
+        tg.send_text("067 123 45 67")
+        screen = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Оберіть вашу"))
+        press(tg, screen, texts.BTN_SKIP)
+        screen = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Перевірте"))
+        press(tg, screen, texts.BTN_TRAINING_SEND)
+        confirmation = await tg.wait_for("sendMessage", to_chat(CITIZEN, "✅ Вас записано"))
+        uploaded = await tg.wait_for("sendDocument", lambda c: "document" in c.files)
+        assert uploaded.filenames["document"].endswith(".ics")
+        ics = uploaded.files["document"].decode()
+        assert ics.startswith("BEGIN:VCALENDAR\r\n")
+        assert f"DTSTART:{starts:%Y%m%dT%H%M%S}Z" in ics
+        assert (
+            uploaded.result["reply_to_message"]["message_id"] == confirmation.result["message_id"]
+        )

@@ -30,6 +30,7 @@ kb-category = **{ $category }**
     Оберіть статтю:
 
 btn-topics = 📚 Інші теми
+btn-kb-book-course = 🎓 Записатися на курс
 kb-feedback = Чи допомогла відповідь?
 btn-yes = 👍 Так
 btn-no = 👎 Ні
