@@ -13,6 +13,7 @@ from handlers.hours import WorkingHours
 from handlers.messages import STAFF_CHAT, Address, Attachment, Button, Event, Reply
 from knowledge_base.holder import KnowledgeBaseHolder
 from storage.appeals import AppealsRepo
+from storage.consents import ConsentsRepo
 from storage.db import Connection
 from storage.dialogs import DialogsRepo
 from storage.inbox import InboxRepo
@@ -22,6 +23,20 @@ from storage.tickets import TicketsRepo
 from storage.users import User, UsersRepo
 
 Clock = Callable[[], datetime]
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """What the privacy feature is configured with (settings; see `handlers/privacy`)."""
+
+    controller: str | None = None  # who holds the data: name and postal address
+    email: str | None = None  # where residents write about their data
+    questions_kept: timedelta = timedelta(days=365)  # questions to the knowledge base
+    tickets_kept: timedelta = timedelta(days=365)  # questions to librarians, their threads
+    appeals_kept_years: int = 5  # full calendar years after the case ends (archive rules)
+    database: Path | None = None  # the file the nightly copy is made of
+    backup_dir: Path | None = None  # where nightly copies go; None = none are made
+    backup_copies: int = 7
 
 
 @dataclass(frozen=True)
@@ -46,6 +61,8 @@ class Services:
     kb_queries: KbQueriesRepo = field(default_factory=KbQueriesRepo)
     tickets: TicketsRepo = field(default_factory=TicketsRepo)
     appeals: AppealsRepo = field(default_factory=AppealsRepo)
+    consents: ConsentsRepo = field(default_factory=ConsentsRepo)
+    privacy: Privacy = field(default_factory=Privacy)
 
 
 @dataclass(frozen=True)

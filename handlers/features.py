@@ -8,12 +8,12 @@ goes through `FALLBACKS` top to bottom until one takes it.
 
 from __future__ import annotations
 
-from handlers import appeals, housekeeping, menu, queue, reference
+from handlers import appeals, housekeeping, menu, privacy, queue, reference
 from handlers.reference import answers
 from handlers.routing import Fallback, Routes, compose
 
 # The order of the residents' command menu in the messenger.
-MENU_ORDER = ("start", "menu", "my", "help", "cancel")
+MENU_ORDER = ("start", "menu", "my", "privacy", "help", "cancel")
 
 FALLBACKS: tuple[Fallback, ...] = (
     appeals.resident.number_lookup,  # «МР-2026-000012»: that appeal's status
@@ -21,7 +21,14 @@ FALLBACKS: tuple[Fallback, ...] = (
 )
 
 
-FEATURES = (menu.router, reference.router, queue.router, appeals.router, housekeeping.router)
+FEATURES = (
+    menu.router,
+    reference.router,
+    queue.router,
+    appeals.router,
+    privacy.router,
+    housekeeping.router,
+)
 
 
 def build_routes() -> Routes:

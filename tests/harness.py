@@ -32,6 +32,7 @@ MENU_LABELS = [
     texts.BTN_TRAINING,
     texts.BTN_LIBRARIAN,
     texts.BTN_CONTACTS,
+    texts.BTN_PRIVACY,
 ]
 TEST_CHANNEL = "test"
 

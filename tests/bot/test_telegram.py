@@ -49,6 +49,7 @@ async def test_start_shows_the_menu_as_an_inline_keyboard_and_commands_are_set(
             "start",
             "menu",
             "my",
+            "privacy",
             "help",
             "cancel",
         ]
