@@ -169,15 +169,37 @@ def _show_tickets(scope: Scope, data: Any) -> list[str]:
 
 
 async def erase_tickets(
-    scope: Scope, ticket_ids: list[int], now: datetime, *, edit_cards: bool = True
+    scope: Scope, ticket_ids: list[int], now: datetime, *, on_request: bool = True
 ) -> None:
-    """The tickets lose their question and thread; their cards in the librarians' chat,
-    and the copies of them in the outbox, say the data was erased on request."""
-    services = scope.services
-    await services.tickets.erase(scope.conn, ticket_ids, now)
+    """The tickets lose their question and thread; on request, their cards in the
+    librarians' chat, and the copies of them in the outbox, say the data was erased.
+    (Past their term the copies are long blank, SENT_COPIES_KEPT, and year-old cards are
+    left as they are.)"""
+    services, conn = scope.services, scope.conn
+    if not on_request:
+        await services.tickets.erase(conn, ticket_ids, now)
+        return
+    words: list[dict[str, str]] = []
+    for ticket_id in ticket_ids:
+        ticket = await services.tickets.get(conn, ticket_id)
+        if ticket is None:
+            continue
+        words.append({"question": ticket.question})
+        words += [{"text": m.text} for m in await services.tickets.messages(conn, ticket_id)]
+        citizen = await services.users.get(conn, ticket.user_id)
+        if citizen is not None:  # the answers relayed to the person: their copies go
+            for item_id, _sent, _raw in await services.outbox.with_ref(
+                conn, citizen.channel, citizen.chat_id, f"answer:{ticket_id}"
+            ):
+                await services.outbox.set_reply(conn, item_id, "{}")
+    await services.tickets.erase(conn, ticket_ids, now)
     staff = services.staff
     if staff is None:
         return
+    # Copies that quote them elsewhere in the librarians' chat (/queue, reminders).
+    await services.outbox.blank_mentions(
+        conn, staff.channel, staff.chat_id, sorted(set(fragments(words)))
+    )
     for ticket_id in ticket_ids:
         erased = texts.PRIVACY_CARD_ERASED.format(number=ticket_id)
         posted: dict[str, None] = {}
@@ -199,7 +221,7 @@ async def erase_tickets(
             )
             if message_id is not None:
                 posted[message_id] = None
-        for message_id in posted if edit_cards else ():
+        for message_id in posted:
             scope.edit_staff(message_id, erased, ref=ticket_ref(ticket_id))
 
 

@@ -30,8 +30,7 @@ async def retention(scope: Scope) -> bool:
     s, conn, now, batch = scope.services, scope.conn, scope.now, RETENTION_BATCH
     kept = s.privacy
     expired_tickets = await s.tickets.expired(conn, now - kept.tickets_kept, limit=batch)
-    # A year-old card in the librarians' chat is not edited: only its copy is blanked.
-    await data.erase_tickets(scope, expired_tickets, now, edit_cards=False)
+    await data.erase_tickets(scope, expired_tickets, now, on_request=False)
     cutoff = appeals_cutoff(now, kept.appeals_kept_years, s.timezone)
     silent = now - max(kept.questions_kept, kept.tickets_kept)
     counts = {
@@ -45,7 +44,12 @@ async def retention(scope: Scope) -> bool:
         "exports": await s.outbox.blank_sent_before(
             conn, now - EXPORT_COPY_KEPT, limit=batch, ref_prefix=EXPORT_REF
         ),
-        "copies": await s.outbox.blank_sent_before(conn, now - SENT_COPIES_KEPT, limit=batch),
+        # Never longer than the records they quote are kept.
+        "copies": await s.outbox.blank_sent_before(
+            conn,
+            now - min(SENT_COPIES_KEPT, kept.questions_kept, kept.tickets_kept),
+            limit=batch,
+        ),
     }
     log.info("retention round: %s", " ".join(f"{k}={v}" for k, v in counts.items()))
     return any(count >= batch for count in counts.values())
