@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import sqlite3
 import sys
+from pathlib import Path
 
 from pydantic import ValidationError
 
@@ -30,6 +32,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run every configured channel (default); the console if none")
     sub.add_parser("console", help="chat with the bot in this terminal, as citizen and librarian")
     sub.add_parser("check-settings", help="validate the settings and exit")
+    copy = sub.add_parser(
+        "backup", help="copy the database to FILE, consistently, even while the bot runs"
+    )
+    copy.add_argument("file", metavar="FILE", type=Path, help="where the copy is written")
     export.add_arguments(sub)
     courses.add_arguments(sub)
     viber_setup.add_arguments(sub)
@@ -67,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         return export.main(settings.database_path, settings.tz, args)
     if command == "courses":
         return courses.main(settings.database_path, settings.tz, args, app.utc_now())
+    if command == "backup":
+        return _backup(settings, args.file)
     if command == "check-settings":
         print("Settings are valid.")
         return 0
@@ -79,6 +87,26 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(app.run_console(settings))
         return 0
     asyncio.run(app.run_channels(settings))
+    return 0
+
+
+def _backup(settings: Settings, target: Path) -> int:
+    from storage import backup
+
+    source = settings.database_path
+    if not source.exists():
+        print(f"No database at {source} (DATABASE_PATH)", file=sys.stderr)
+        return 1
+    try:
+        backup.backup(source, target)
+    except (OSError, sqlite3.Error) as error:
+        print(f"Backup failed: {error}", file=sys.stderr)
+        return 1
+    problems = backup.check(target)
+    if problems:
+        print(f"Backup {target} is damaged: {problems[0]}", file=sys.stderr)
+        return 1
+    print(f"Backup written: {target}")
     return 0
 
 

@@ -100,6 +100,7 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
             librarians=settings.librarians,
             rate_limit_per_minute=settings.rate_limit_per_minute,
             training=settings.training,
+            privacy=settings.privacy,
         )
         senders: dict[str, Sender] = {}
         delivery = Delivery(db, senders, utc_now, policies=delivery_policies(settings))

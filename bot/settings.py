@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import time, timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 import knowledge_base
-from handlers.context import TrainingSettings
+from handlers.context import Privacy, TrainingSettings
 from handlers.hours import WorkingHours
 from knowledge_base.embedding import DEFAULT_MODEL
 from knowledge_base.holder import MeaningSettings
@@ -72,6 +73,19 @@ class Settings(BaseSettings):
     max_upcoming_bookings: int = Field(default=3, ge=1)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
+    # Who holds residents' data and where they write about it: shown in /privacy.
+    privacy_controller: str | None = Field(default=None, max_length=300)
+    privacy_email: str | None = None
+    # How long records are kept before they are anonymised (see handlers/privacy/rules.py).
+    retention_questions_days: int = Field(default=365, ge=1)
+    retention_tickets_days: int = Field(default=365, ge=1)
+    # The archive rules keep appeals 5 full years after the case ends: never less.
+    retention_appeals_years: int = Field(default=5, ge=5, le=75)
+    # Nightly copies of the database: the folder (default `backups/` beside the database)
+    # and how many are kept; 0 = no nightly copy.
+    backup_dir: Path | None = None
+    backup_copies: int = Field(default=7, ge=0, le=366)
+
     @field_validator("telegram_api_url", "viber_api_url", "webhook_base_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -95,6 +109,20 @@ class Settings(BaseSettings):
         allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
         if not 1 <= len(raw) <= 256 or not set(raw) <= allowed:
             raise ValueError("1–256 characters of A–Z, a–z, 0–9, _ and - only")
+        return value
+
+    @field_validator("privacy_controller")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        if value is not None and ("\n" in value or not value.strip()):
+            raise ValueError("one line: the name and postal address of the data controller")
+        return value.strip() if value else value
+
+    @field_validator("privacy_email")
+    @classmethod
+    def _email_shape(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError("must be an e-mail address, e.g. privacy@library.mk.ua")
         return value
 
     @field_validator("timezone")
@@ -146,6 +174,23 @@ class Settings(BaseSettings):
             return None
         cache = self.database_path.parent / "kb-vectors.sqlite3"
         return MeaningSettings(cache_path=cache, model=self.semantic_model)
+
+    @property
+    def backups(self) -> Path:
+        return self.backup_dir or self.database_path.parent / "backups"
+
+    @property
+    def privacy(self) -> Privacy:
+        return Privacy(
+            controller=self.privacy_controller,
+            email=self.privacy_email,
+            questions_kept=timedelta(days=self.retention_questions_days),
+            tickets_kept=timedelta(days=self.retention_tickets_days),
+            appeals_kept_years=self.retention_appeals_years,
+            database=self.database_path,
+            backup_dir=self.backups if self.backup_copies else None,
+            backup_copies=self.backup_copies,
+        )
 
     @property
     def drafts_dir(self) -> Path:

@@ -14,6 +14,7 @@ from handlers.messages import STAFF_CHAT, Address, Attachment, Button, Event, Re
 from knowledge_base.holder import KnowledgeBaseHolder
 from storage.appeals import AppealsRepo
 from storage.bookings import BookingsRepo
+from storage.consents import ConsentsRepo
 from storage.courses import CoursesRepo
 from storage.db import Connection
 from storage.dialogs import DialogsRepo
@@ -34,6 +35,20 @@ class TrainingSettings:
     day_before_at: time = time(10, 0)  # the day-before reminder, local time
     hours_before: timedelta = timedelta(hours=2)  # the second reminder, before the start
     max_upcoming: int = 3  # seats and places in line for sessions not yet begun
+
+
+@dataclass(frozen=True)
+class Privacy:
+    """What the privacy feature is configured with (settings; see `handlers/privacy`)."""
+
+    controller: str | None = None  # who holds the data: name and postal address
+    email: str | None = None  # where residents write about their data
+    questions_kept: timedelta = timedelta(days=365)  # questions to the knowledge base
+    tickets_kept: timedelta = timedelta(days=365)  # questions to librarians, their threads
+    appeals_kept_years: int = 5  # full calendar years after the case ends (archive rules)
+    database: Path | None = None  # the file the nightly copy is made of
+    backup_dir: Path | None = None  # where nightly copies go; None = none are made
+    backup_copies: int = 7
 
 
 @dataclass(frozen=True)
@@ -61,6 +76,8 @@ class Services:
     training: TrainingSettings = field(default_factory=TrainingSettings)
     courses: CoursesRepo = field(default_factory=CoursesRepo)
     bookings: BookingsRepo = field(default_factory=BookingsRepo)
+    consents: ConsentsRepo = field(default_factory=ConsentsRepo)
+    privacy: Privacy = field(default_factory=Privacy)
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ goes through `FALLBACKS` top to bottom until one takes it.
 
 from __future__ import annotations
 
-from handlers import appeals, housekeeping, menu, queue, reference, training
+from handlers import appeals, housekeeping, menu, privacy, queue, reference, training
 from handlers.reference import answers
 from handlers.routing import Fallback, Routes, compose
 
 # The order of the residents' command menu in the messenger.
-MENU_ORDER = ("start", "menu", "my", "help", "cancel")
+MENU_ORDER = ("start", "menu", "my", "privacy", "help", "cancel")
 
 FALLBACKS: tuple[Fallback, ...] = (
     appeals.resident.number_lookup,  # «МР-2026-000012»: that appeal's status
@@ -27,6 +27,7 @@ FEATURES = (
     queue.router,
     appeals.router,
     training.router,
+    privacy.router,
     housekeeping.router,
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from sqlite3 import Row
@@ -75,6 +76,7 @@ class Appeal:
     answer_files: tuple[Attachment, ...]
     created_at: datetime
     updated_at: datetime
+    erased_at: datetime | None = None  # personal parts removed when its term ran out
 
     @property
     def full_name(self) -> str:
@@ -368,6 +370,69 @@ class AppealsRepo:
             row = await cur.fetchone()
         return int(row[0]) if row else 0
 
+    # --- Privacy: what the person gets, what erasure and the retention term remove --------
+
+    async def export(self, conn: Connection, user_id: int) -> list[dict[str, Any]]:
+        """The person's own appeals (drafts too), each with its history."""
+        async with conn.execute(
+            "SELECT * FROM appeals WHERE user_id = ? AND assisted_by IS NULL ORDER BY id",
+            (user_id,),
+        ) as cur:
+            appeals = [dict(row) for row in await cur.fetchall()]
+        for appeal in appeals:
+            for key in ("attachments", "answer_files"):
+                appeal[key] = json.loads(appeal[key])
+            async with conn.execute(
+                "SELECT status, note, actor, at FROM appeal_history WHERE appeal_id = ?"
+                " ORDER BY id",
+                (appeal["id"],),
+            ) as cur:
+                appeal["history"] = [dict(row) for row in await cur.fetchall()]
+        return appeals
+
+    async def delete_drafts_of(self, conn: Connection, user_id: int) -> int:
+        cur = await conn.execute(
+            "DELETE FROM appeals WHERE user_id = ? AND status = 'draft' AND assisted_by IS NULL",
+            (user_id,),
+        )
+        return cur.rowcount
+
+    async def keep_lawful(self, conn: Connection, user_id: int) -> list[Appeal]:
+        """The person asked to be forgotten: their submitted appeals keep what the archive
+        rules require and lose the rest (phone, e-mail). `updated_at` stays as it was: the
+        archive term runs from the end of the case, not from this request."""
+        await conn.execute(
+            "UPDATE appeals SET phone = NULL, email = NULL"
+            " WHERE user_id = ? AND assisted_by IS NULL AND status != 'draft'",
+            (user_id,),
+        )
+        async with conn.execute(
+            "SELECT * FROM appeals WHERE user_id = ? AND assisted_by IS NULL"
+            " AND status != 'draft' AND erased_at IS NULL ORDER BY id",
+            (user_id,),
+        ) as cur:
+            return [_appeal(row) for row in await cur.fetchall()]
+
+    async def anonymise_before(
+        self, conn: Connection, before: datetime, now: datetime, *, limit: int
+    ) -> int:
+        """Appeals last changed before `before` keep their number, dates, status, topic and
+        outcome (the counts) and lose everything about the person."""
+        async with conn.execute(
+            "SELECT id FROM appeals WHERE status != 'draft' AND erased_at IS NULL"
+            " AND updated_at < ? ORDER BY id LIMIT ?",
+            (to_db(before), limit),
+        ) as cur:
+            ids = [(row[0],) for row in await cur.fetchall()]
+        await conn.executemany(
+            "UPDATE appeals SET surname = NULL, given_name = NULL, patronymic = NULL,"
+            " address = NULL, phone = NULL, email = NULL, body = NULL, attachments = '[]',"
+            " answer = NULL, answer_files = '[]', erased_at = ? WHERE id = ?",
+            [(to_db(now), appeal_id) for (appeal_id,) in ids],
+        )
+        await conn.executemany("UPDATE appeal_history SET note = NULL WHERE appeal_id = ?", ids)
+        return len(ids)
+
 
 _LISTING_ORDER = "priority IS NULL, due_date, registered_at, id"
 
@@ -433,4 +498,5 @@ def _appeal(row: Row) -> Appeal:
         answer_files=attachments_from_db(row["answer_files"]),
         created_at=from_db(row["created_at"]),
         updated_at=from_db(row["updated_at"]),
+        erased_at=_stamp(row["erased_at"]),
     )

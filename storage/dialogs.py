@@ -33,3 +33,21 @@ class DialogsRepo:
 
     async def clear(self, conn: Connection, user_id: int) -> None:
         await conn.execute("DELETE FROM dialogs WHERE user_id = ?", (user_id,))
+
+    async def export(self, conn: Connection, user_id: int) -> dict[str, Any] | None:
+        async with conn.execute(
+            "SELECT step, data, updated_at FROM dialogs WHERE user_id = ?", (user_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return {"step": row["step"], "data": json.loads(row["data"]), "updated": row["updated_at"]}
+
+    async def prune(self, conn: Connection, before: datetime, *, limit: int) -> int:
+        """Dialogs left half-way and untouched since `before` are forgotten."""
+        cur = await conn.execute(
+            "DELETE FROM dialogs WHERE user_id IN"
+            " (SELECT user_id FROM dialogs WHERE updated_at < ? LIMIT ?)",
+            (to_db(before), limit),
+        )
+        return cur.rowcount

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from storage._time import to_db
 from storage.db import Connection
@@ -71,3 +72,27 @@ class KbQueriesRepo:
         async with conn.execute("SELECT feedback FROM kb_queries WHERE id = ?", (query_id,)) as cur:
             row = await cur.fetchone()
         return row["feedback"] if row else None
+
+    async def export(self, conn: Connection, user_id: int) -> list[dict[str, Any]]:
+        async with conn.execute(
+            "SELECT id, question, decision, article_id, asked_at, feedback FROM kb_queries"
+            " WHERE user_id = ? ORDER BY id",
+            (user_id,),
+        ) as cur:
+            return [dict(row) for row in await cur.fetchall()]
+
+    async def erase_of_user(self, conn: Connection, user_id: int) -> None:
+        """The person's questions lose their text and their author; the decision, the
+        article and the feedback stay for the counts."""
+        await conn.execute(
+            "UPDATE kb_queries SET question = '', user_id = NULL WHERE user_id = ?", (user_id,)
+        )
+
+    async def anonymise_before(self, conn: Connection, before: datetime, *, limit: int) -> int:
+        cur = await conn.execute(
+            "UPDATE kb_queries SET question = '', user_id = NULL WHERE id IN"
+            " (SELECT id FROM kb_queries WHERE asked_at < ?"
+            "  AND (question != '' OR user_id IS NOT NULL) LIMIT ?)",
+            (to_db(before), limit),
+        )
+        return cur.rowcount

@@ -152,6 +152,71 @@ class OutboxRepo:
             row = await cur.fetchone()
         return row["external_id"] if row else None
 
+    # --- Privacy: the outbox keeps copies of what was said; they go with the person -------
+
+    async def erase_chat(self, conn: Connection, channel: str, chat_id: str, alias: str) -> None:
+        """Everything queued for the person's chat loses its text and their chat id; what
+        was not sent yet is not sent any more."""
+        await conn.execute(
+            "UPDATE outbox SET reply = '{}', chat_id = ?,"
+            " error = CASE status WHEN 'pending' THEN 'erased' ELSE error END,"
+            " status = CASE status WHEN 'pending' THEN 'failed' ELSE status END"
+            " WHERE channel = ? AND chat_id = ?",
+            (alias, channel, chat_id),
+        )
+
+    async def with_ref(
+        self, conn: Connection, channel: str, chat_id: str, ref: str
+    ) -> list[tuple[int, str | None, str]]:
+        """(id, the sent message's id, reply) of the messages to that chat under `ref` or
+        `ref:…`."""
+        async with conn.execute(
+            "SELECT id, external_id, reply FROM outbox WHERE channel = ? AND chat_id = ?"
+            " AND (ref = ? OR ref LIKE ? ESCAPE '\\')",
+            (channel, chat_id, ref, _like_prefix(ref + ":")),
+        ) as cur:
+            return [(row[0], row[1], row[2]) for row in await cur.fetchall()]
+
+    async def set_reply(self, conn: Connection, item_id: int, reply: str) -> None:
+        await conn.execute("UPDATE outbox SET reply = ? WHERE id = ?", (reply, item_id))
+
+    async def blank_mentions(
+        self, conn: Connection, channel: str, chat_id: str, fragments: list[str]
+    ) -> int:
+        """Copies of messages already sent to that chat which contain any of `fragments`
+        (a name, a question) lose their text; how many."""
+        if not fragments:
+            return 0
+        found = " OR ".join("instr(reply, ?) > 0" for _ in fragments)
+        cur = await conn.execute(
+            f"UPDATE outbox SET reply = '{{}}' WHERE channel = ? AND chat_id = ?"
+            f" AND status != 'pending' AND ({found})",
+            (channel, chat_id, *fragments),
+        )
+        return cur.rowcount
+
+    async def blank_sent_before(
+        self, conn: Connection, before: datetime, *, limit: int, ref_prefix: str | None = None
+    ) -> int:
+        """Copies of messages sent (or given up) before `before` lose their text: delivery
+        no longer needs it, and a card is always redrawn from its record."""
+        where = "status != 'pending' AND reply != '{}' AND created_at < ?"
+        values: list[object] = [to_db(before)]
+        if ref_prefix is not None:
+            where += " AND ref LIKE ? ESCAPE '\\'"
+            values.append(_like_prefix(ref_prefix))
+        cur = await conn.execute(
+            f"UPDATE outbox SET reply = '{{}}' WHERE id IN"
+            f" (SELECT id FROM outbox WHERE {where} LIMIT ?)",
+            (*values, limit),
+        )
+        return cur.rowcount
+
+
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
 
 def _item(row: Row) -> OutboxItem:
     return OutboxItem(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Row
+from typing import Any
 
 from storage._time import from_db, to_db
 from storage.attachments import Attachment, attachments_from_db, attachments_to_db
@@ -32,6 +33,7 @@ class Ticket:
     reminded_at: datetime | None
     rating: str | None
     delivery_error: str | None
+    erased_at: datetime | None = None  # its personal parts removed (on request or by age)
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,57 @@ class TicketsRepo:
             for row in rows
         ]
 
+    async def export(self, conn: Connection, user_id: int) -> list[dict[str, Any]]:
+        """The person's tickets, each with its thread of messages."""
+        async with conn.execute(
+            "SELECT id, question, source, status, created_at, answered_at, answered_by,"
+            " closed_at, closed_by, rating, erased_at FROM tickets WHERE user_id = ? ORDER BY id",
+            (user_id,),
+        ) as cur:
+            tickets = [dict(row) for row in await cur.fetchall()]
+        for ticket in tickets:
+            async with conn.execute(
+                "SELECT author, author_name, text, attachments, created_at FROM ticket_messages"
+                " WHERE ticket_id = ? ORDER BY id",
+                (ticket["id"],),
+            ) as cur:
+                rows = await cur.fetchall()
+            ticket["messages"] = [
+                dict(row) | {"attachments": json.loads(row["attachments"])} for row in rows
+            ]
+        return tickets
+
+    async def ids_of_user(self, conn: Connection, user_id: int) -> list[int]:
+        """The person's tickets whose personal parts are still there."""
+        async with conn.execute(
+            "SELECT id FROM tickets WHERE user_id = ? AND erased_at IS NULL ORDER BY id",
+            (user_id,),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    async def expired(self, conn: Connection, before: datetime, *, limit: int) -> list[int]:
+        """Tickets whose last activity was before `before`, personal parts still there."""
+        async with conn.execute(
+            "SELECT id FROM tickets WHERE erased_at IS NULL"
+            " AND COALESCE(closed_at, answered_at, created_at) < ? ORDER BY id LIMIT ?",
+            (to_db(before), limit),
+        ) as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    async def erase(self, conn: Connection, ticket_ids: Sequence[int], now: datetime) -> None:
+        """The question and the thread go; the ticket stays, closed, for the counts (when,
+        how fast, the rating)."""
+        stamp = to_db(now)
+        await conn.executemany(
+            "UPDATE tickets SET question = '', status = 'closed',"
+            " closed_at = COALESCE(closed_at, ?), delivery_error = NULL, erased_at = ?"
+            " WHERE id = ?",
+            [(stamp, stamp, ticket_id) for ticket_id in ticket_ids],
+        )
+        await conn.executemany(
+            "DELETE FROM ticket_messages WHERE ticket_id = ?", [(i,) for i in ticket_ids]
+        )
+
 
 def _maybe(text: str | None) -> datetime | None:
     return from_db(text) if text else None
@@ -258,4 +311,5 @@ def _ticket(row: Row) -> Ticket:
         reminded_at=_maybe(row["reminded_at"]),
         rating=row["rating"],
         delivery_error=row["delivery_error"],
+        erased_at=_maybe(row["erased_at"]),
     )

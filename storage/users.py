@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Row
+from typing import Any
 
 from storage._time import from_db, to_db
 from storage.db import Connection
@@ -58,6 +59,39 @@ class UsersRepo:
         async with conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
             row = await cur.fetchone()
         return _user(row) if row else None
+
+    async def export(self, conn: Connection, user_id: int) -> dict[str, Any]:
+        """What the bot keeps about the person themself (for «Мої дані»)."""
+        async with conn.execute(
+            "SELECT channel, external_id, chat_id, display_name, language, first_seen,"
+            " last_seen FROM users WHERE id = ?",
+            (user_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return dict(row) if row else {}
+
+    async def erase(self, conn: Connection, user_id: int) -> None:
+        """Forget who the person is: the name and the messenger's ids go; the row stays,
+        unrecognisable, for what the law keeps (a submitted appeal) and for the counts.
+        Writing again makes a new user."""
+        await conn.execute(
+            "UPDATE users SET display_name = NULL, external_id = 'erased:' || id,"
+            " chat_id = 'erased:' || id WHERE id = ?",
+            (user_id,),
+        )
+
+    async def anonymise_inactive(self, conn: Connection, before: datetime, *, limit: int) -> int:
+        """People silent since `before` whose appeals (if any) are anonymised already lose
+        their name and ids; how many this round."""
+        cur = await conn.execute(
+            "UPDATE users SET display_name = NULL, external_id = 'erased:' || id,"
+            " chat_id = 'erased:' || id WHERE id IN (SELECT id FROM users"
+            " WHERE last_seen < ? AND external_id NOT LIKE 'erased:%'"
+            " AND NOT EXISTS (SELECT 1 FROM appeals a WHERE a.user_id = users.id"
+            "  AND a.status != 'draft' AND a.erased_at IS NULL) LIMIT ?)",
+            (to_db(before), limit),
+        )
+        return cur.rowcount
 
 
 def _user(row: Row) -> User:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.channels.base import Part
 from bot.delivery import Delivery
 from handlers import texts
-from handlers.context import Services
+from handlers.context import Privacy, Services
 from handlers.core import Core
 from handlers.features import build_routes
 from handlers.hours import WorkingHours
@@ -32,6 +32,7 @@ MENU_LABELS = [
     texts.BTN_TRAINING,
     texts.BTN_LIBRARIAN,
     texts.BTN_CONTACTS,
+    texts.BTN_PRIVACY,
 ]
 TEST_CHANNEL = "test"
 
@@ -181,6 +182,7 @@ def make_core(
     librarians: bool = True,
     routes: Routes | None = None,
     rate_limit_per_minute: int = 0,
+    privacy: Privacy | None = None,
 ) -> tuple[Core, Delivery, CollectingSender]:
     """The core as the app builds it. The rate limit is off unless asked for: a conversation
     test sends its messages at one frozen instant, which a person never does."""
@@ -196,6 +198,7 @@ def make_core(
         staff=Address(TEST_CHANNEL, STAFF_CHAT) if librarians else None,
         librarians=librarians,
         rate_limit_per_minute=rate_limit_per_minute,
+        privacy=privacy or Privacy(),
     )
     core = Core(db, services, routes or build_routes(), on_queued=delivery.wake)
 

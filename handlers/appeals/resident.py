@@ -359,6 +359,10 @@ async def on_consent(ctx: Context, press: Consent) -> None:
     appeal = await ctx.services.appeals.create_draft(
         ctx.conn, ctx.user.id, ctx.now, assisted_by=librarian(ctx) if staff else None
     )
+    if not staff:  # at a branch the visitor consents in person, on paper
+        await ctx.services.consents.give(
+            ctx.conn, ctx.user.id, "appeal", texts.APPEAL_CONSENT, ctx.now, appeal_id=appeal.id
+        )
     ctx.goto(FORM, appeal=appeal.id)
     if staff:
         ctx.say(texts.STAFF_ASSIST_HINT)

@@ -9,6 +9,7 @@ from handlers.menu.payloads import (
     Contacts,
     Home,
     OpenAppeals,
+    OpenPrivacy,
     OpenReference,
     OpenTraining,
 )
@@ -23,6 +24,7 @@ MENU_ENTRIES: tuple[tuple[str, Payload], ...] = (
     (texts.BTN_TRAINING, OpenTraining()),
     (texts.BTN_LIBRARIAN, AskLibrarian()),
     (texts.BTN_CONTACTS, Contacts()),
+    (texts.BTN_PRIVACY, OpenPrivacy()),
 )
 
 HOME = Button(texts.BTN_MENU, Home().pack())

@@ -35,3 +35,8 @@ class OpenTraining(Payload, prefix="training"):
 @dataclass(frozen=True)
 class AskLibrarian(Payload, prefix="ask"):
     pass
+
+
+@dataclass(frozen=True)
+class OpenPrivacy(Payload, prefix="privacy"):
+    """«Мої дані»: what is kept, get it, erase it."""

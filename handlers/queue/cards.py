@@ -29,6 +29,8 @@ def card_buttons(ticket: Ticket) -> list[list[Button]]:
 
 
 def card_text(scope: Scope, ticket: Ticket, citizen: User, *, overdue: bool = False) -> str:
+    if ticket.erased_at is not None:
+        return texts.PRIVACY_CARD_ERASED.format(number=ticket.id)
     kb = scope.services.kb.base
     titles = [
         "- " + escape(f"{article.title} ({article.id})")

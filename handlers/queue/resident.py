@@ -95,6 +95,12 @@ async def open_ticket(
     query_id: int | None,
     files: tuple[Attachment, ...] = (),
 ) -> None:
+    consents = ctx.services.consents
+    if not await consents.has_active(ctx.conn, ctx.user.id, "question"):
+        # Sending the question after the notice (in the prompt) is the consent: recorded
+        # with that notice's wording; withdrawn in «Мої дані».
+        notice = texts.PRIVACY_QUESTION_NOTICE
+        await consents.give(ctx.conn, ctx.user.id, "question", notice, ctx.now)
     ticket = await ctx.services.tickets.open(
         ctx.conn,
         user_id=ctx.user.id,

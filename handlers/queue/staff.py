@@ -86,6 +86,9 @@ async def on_staff_reply(ctx: Context) -> None:
     ticket = await tickets.get(ctx.conn, ticket_id)
     if ticket is None:
         return
+    if ticket.erased_at is not None:
+        ctx.to_staff(texts.PRIVACY_TICKET_ERASED_REPLY.format(number=ticket.id))
+        return
     event = ctx.event
     text = (event.text or "").strip()
     if not text and not event.attachments:

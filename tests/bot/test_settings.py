@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,35 @@ def test_the_rate_limit_defaults_to_twenty_and_zero_is_allowed() -> None:
     assert Settings(_env_file=None).rate_limit_per_minute == 20
     off = Settings(_env_file=None, rate_limit_per_minute="0")  # type: ignore[call-arg,arg-type]
     assert off.rate_limit_per_minute == 0
+
+
+def test_bad_privacy_settings_are_one_line_each(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PRIVACY_EMAIL": "not an address",
+        "RETENTION_APPEALS_YEARS": "3",  # the archive rules keep appeals 5 years
+        "BACKUP_COPIES": "-1",
+    }
+    result = run_bot("check-settings", env=env)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 3
+    for name in ("PRIVACY_EMAIL", "RETENTION_APPEALS_YEARS", "BACKUP_COPIES"):
+        assert any(line.startswith(f"Invalid setting {name}:") for line in lines)
+
+
+def test_backup_command_copies_the_database(tmp_path: Path) -> None:
+    database = tmp_path / "reception.sqlite3"
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_PATH": str(database)}
+    missing = run_bot("backup", str(tmp_path / "copy.sqlite3"), env=env)
+    assert missing.returncode == 1 and "No database" in missing.stderr
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE TABLE t (x TEXT)")
+        conn.execute("INSERT INTO t VALUES ('запис')")
+    conn.close()
+    result = run_bot("backup", str(tmp_path / "nightly" / "copy.sqlite3"), env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Backup written:")
+    with sqlite3.connect(tmp_path / "nightly" / "copy.sqlite3") as copy:
+        assert copy.execute("SELECT x FROM t").fetchall() == [("запис",)]
+    copy.close()

@@ -49,6 +49,7 @@ async def test_start_shows_the_menu_as_an_inline_keyboard_and_commands_are_set(
             "start",
             "menu",
             "my",
+            "privacy",
             "help",
             "cancel",
         ]
@@ -593,3 +594,28 @@ async def test_a_booking_on_telegram_ends_with_the_calendar_file_uploaded(
         assert (
             uploaded.result["reply_to_message"]["message_id"] == confirmation.result["message_id"]
         )
+
+
+# --- Privacy --------------------------------------------------------------------------
+
+
+async def test_my_data_arrives_as_an_uploaded_json_document(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    import json
+
+    async with running(settings_for(tg, tmp_path), tg):
+        await open_ask_librarian(tg)
+        tg.send_text("Де взяти довідку про склад сім'ї для субсидії?")
+        await tg.wait_for("sendMessage", lambda c: c.chat_id == STAFF_CHAT_ID)
+        tg.send_text("/privacy")
+        info = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Ваші дані в Приймальні"))
+        tg.press_button("pv:export", message_id=info.result["message_id"])
+        uploaded = await tg.wait_for("sendDocument", lambda c: "document" in c.files)
+    assert uploaded.filenames["document"] == texts.PRIVACY_FILE_NAME
+    data = json.loads(uploaded.files["document"])
+    assert data["profile"]["channel"] == "telegram"
+    assert data["profile"]["external_id"] == str(CITIZEN)
+    [ticket] = data["tickets"]
+    assert ticket["question"] == "Де взяти довідку про склад сім'ї для субсидії?"
+    assert [c["purpose"] for c in data["consents"]] == ["question"]

@@ -33,6 +33,7 @@ def test_the_command_menus_come_from_the_routers() -> None:
         "start",
         "menu",
         "my",
+        "privacy",
         "help",
         "cancel",
     ]

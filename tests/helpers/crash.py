@@ -755,6 +755,9 @@ class CrashRun:
             "DATABASE_PATH": str(self.db_path),
             "KNOWLEDGE_BASE_DIR": str(config.kb_dir),
             "SEMANTIC_SEARCH": "off",
+            # Simulated residents write far faster than people: the flood limit would
+            # (rightly) silence them and count as presses lost.
+            "RATE_LIMIT_PER_MINUTE": "0",
         }
         self.bot = BotProcess(tg, env, logs, config)
         self.residents = [Resident(self, n) for n in range(config.residents)]
