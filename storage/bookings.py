@@ -10,7 +10,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Row
-from typing import Literal
+from typing import Any, Literal
 
 from storage._time import from_db, to_db
 from storage.db import Connection
@@ -346,6 +346,34 @@ class BookingsRepo:
             else:
                 sql = f"UPDATE bookings SET reminded_day = ? WHERE id IN ({marks})"
                 await conn.execute(sql, (stamp, *chunk))
+
+    # --- Privacy ------------------------------------------------------------------------
+
+    async def export(self, conn: Connection, user_id: int) -> dict[str, Any]:
+        """What is kept about the person for training: their details and every booking."""
+        trainee = await self.trainee(conn, user_id)
+        async with conn.execute(
+            "SELECT b.id, b.status, b.name, b.phone, b.age_group, b.attended, b.created_at,"
+            " s.starts_at, s.branch, c.title FROM bookings b"
+            " JOIN course_sessions s ON s.id = b.session_id"
+            " JOIN courses c ON c.id = s.course_id WHERE b.user_id = ? ORDER BY b.id",
+            (user_id,),
+        ) as cur:
+            rows = await cur.fetchall()
+        return {
+            "trainee": None
+            if trainee is None
+            else {"name": trainee.name, "phone": trainee.phone, "age_group": trainee.age_group},
+            "bookings": [dict(row) for row in rows],
+        }
+
+    async def erase_of_user(self, conn: Connection, user_id: int) -> None:
+        """Name and phone go from the person's details and bookings; what the library
+        reports (who came, by course and age group) stays, unnamed."""
+        await conn.execute("DELETE FROM trainees WHERE user_id = ?", (user_id,))
+        await conn.execute(
+            "UPDATE bookings SET name = '', phone = '' WHERE user_id = ?", (user_id,)
+        )
 
 
 def _booking(row: Row) -> Booking:

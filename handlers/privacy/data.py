@@ -20,6 +20,7 @@ from handlers.appeals.rules import status_label, topic_label
 from handlers.context import Scope
 from handlers.dates import fmt_stamp
 from handlers.queue.cards import ticket_ref
+from handlers.training.waitlist import release
 from storage._time import from_db
 from storage.appeals import Appeal
 from storage.users import User
@@ -302,6 +303,41 @@ async def _erase_messages(scope: Scope, user: User, erasure: Erasure) -> None:
 
 # Shown and exported in this order; erased in the reverse one (the outbox copies first,
 # while the person's chat is still known; the consents after the appeals the law keeps).
+# --- Course bookings ----------------------------------------------------------------
+
+
+async def _collect_bookings(scope: Scope, user: User) -> Any:
+    data = await scope.services.bookings.export(scope.conn, user.id)
+    return data if data["trainee"] or data["bookings"] else None
+
+
+def _show_bookings(scope: Scope, data: Any) -> list[str]:
+    tz = scope.services.timezone
+    lines = [texts.PRIVACY_SECTION_BOOKINGS]
+    if data["trainee"]:
+        trainee = data["trainee"]
+        lines.append(
+            texts.PRIVACY_EXPORT_TRAINEE.format(name=trainee["name"], phone=trainee["phone"])
+        )
+    for item in data["bookings"]:
+        lines.append(
+            texts.PRIVACY_EXPORT_BOOKING.format(
+                course=item["title"],
+                when=fmt_stamp(from_db(item["starts_at"]), tz),
+                branch=item["branch"],
+            )
+        )
+    return lines
+
+
+async def _erase_bookings(scope: Scope, user: User, erasure: Erasure) -> None:
+    # Seats still held for sessions to come are freed first: the next in line gets one.
+    for booking in await scope.services.bookings.upcoming_of(scope.conn, user.id, scope.now):
+        if booking.status in ("booked", "offered", "waiting"):
+            await release(scope, booking, "cancelled")
+    await scope.services.bookings.erase_of_user(scope.conn, user.id)
+
+
 PARTS: tuple[Part, ...] = (
     Part("profile", _collect_profile, _show_profile, _erase_profile),
     Part("consents", _collect_consents, _show_consents, _erase_consents),
@@ -309,6 +345,7 @@ PARTS: tuple[Part, ...] = (
     Part("questions", _collect_questions, _show_questions, _erase_questions),
     Part("tickets", _collect_tickets, _show_tickets, _erase_tickets),
     Part("appeals", _collect_appeals, _show_appeals, _erase_appeals),
+    Part("bookings", _collect_bookings, _show_bookings, _erase_bookings),
     Part("messages", _collect_nothing, _show_nothing, _erase_messages),
 )
 

@@ -13,9 +13,12 @@ from handlers.context import Job, Privacy
 from handlers.core import Core
 from handlers.privacy import jobs
 from storage.appeals import AppealsRepo
+from storage.bookings import BookingsRepo
 from storage.db import Database
-from tests.harness import STAFF_CHAT, Chat, FakeClock, Sent, make_core
+from storage.users import UsersRepo
+from tests.harness import STAFF_CHAT, TEST_CHANNEL, Chat, FakeClock, Sent, make_core
 from tests.helpers.appeals import ADDRESS, BODY, submit
+from tests.helpers.training import COURSE, add_session, book
 
 NAME = "Оксана Вітрова"  # the name her messenger shows
 QUESTION = "Чи можна роздрукувати довідку про доходи з Пенсійного фонду у філії"
@@ -318,3 +321,39 @@ async def test_the_nightly_backup_keeps_the_last_copies(
         assert (await copy.row_counts())["users"] == 1
     finally:
         await copy.close()
+
+
+async def test_bookings_are_in_my_data_and_erasure_frees_the_seat_for_the_next_in_line(
+    chat: Chat, db: Database
+) -> None:
+    await add_session(db, seats=1)
+    await book(chat)
+    await chat.press("Записатися")
+    waiting = Chat(chat.core, chat.delivery, chat.sender, user_id="1002", name="Петро")
+    await book(waiting)  # the session is full: in line
+    await waiting.press("Записатися")
+
+    [page] = await my_data(chat)
+    data = exported(page)
+    [booking] = data["bookings"]["bookings"]
+    assert booking["title"] == COURSE.title and booking["status"] == "booked"
+    assert texts.PRIVACY_SECTION_BOOKINGS in page.text
+
+    async with db.transaction() as conn:
+        her = await UsersRepo().find(conn, TEST_CHANNEL, chat.user_id)
+    assert her is not None
+    await chat.say("/privacy")
+    await chat.press(texts.BTN_PRIVACY_ERASE)
+    await chat.press(texts.BTN_PRIVACY_ERASE_YES)
+    sent = await chat.press(texts.BTN_PRIVACY_ERASE_FINAL)
+    # Her seat is freed and offered to the next in line.
+    [offer] = [s for s in sent if s.chat_id == waiting.chat_id]
+    assert offer.text.startswith(texts.TRAINING_OFFER.split("{", 1)[0][:20])
+    assert await found_anywhere(db, f"{chat.name} Шевченко") == set()
+    async with db.transaction() as conn:
+        left = await BookingsRepo().export(conn, her.id)
+    # Who came, by course, stays for the reports; not who she is.
+    assert left["trainee"] is None
+    assert [(b["name"], b["phone"], b["status"]) for b in left["bookings"]] == [
+        ("", "", "cancelled")
+    ]
