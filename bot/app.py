@@ -16,6 +16,7 @@ from bot.channels.base import InputChannel
 from bot.channels.console import ConsoleChannel, ConsoleConfig
 from bot.delivery import Delivery, Policy, Sender, viber_free_window
 from bot.scheduler import start_scheduler
+from bot.sent_journal import SentJournal, journal_path
 from bot.settings import Settings
 from handlers.context import Job, Scope, Services
 from handlers.core import Core
@@ -103,7 +104,12 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
             privacy=settings.privacy,
         )
         senders: dict[str, Sender] = {}
-        delivery = Delivery(db, senders, utc_now, policies=delivery_policies(settings))
+        journal = SentJournal(journal_path(settings.database_path))
+        delivery = Delivery(
+            db, senders, utc_now, policies=delivery_policies(settings), journal=journal
+        )
+        # What was sent just before the last stop is recorded before anything is sent.
+        await delivery.recover()
         core = Core(db, services, build_routes(), on_queued=delivery.wake)
 
         async def report_failure(item: OutboxItem, error: str) -> None:
@@ -117,6 +123,7 @@ async def assemble(settings: Settings, *, staff: Address | None) -> AsyncIterato
             yield App(settings, db, core, delivery, staff)
         finally:
             scheduler.shutdown(wait=False)
+            journal.close()
     finally:
         await kb.close()
         await db.close()

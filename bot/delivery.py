@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any, Literal, Protocol
 
 from bot.channels.base import OutputChannel, RetryLater, Undeliverable, backoff
+from bot.sent_journal import Mark, SentJournal
 from handlers.messages import Reply
 from storage.db import Connection, Database
 from storage.outbox import OutboxItem, OutboxRepo
@@ -89,6 +90,7 @@ class Delivery:
         on_failed: Callable[[OutboxItem, str], Awaitable[None]] | None = None,
         policies: dict[str, Policy] | None = None,
         parallel: int = 8,
+        journal: SentJournal | None = None,
     ) -> None:
         self.db = db
         self.senders = senders
@@ -97,11 +99,32 @@ class Delivery:
         self.on_failed = on_failed
         self.policies = policies if policies is not None else {}
         self.parallel = parallel  # chats served at once; 1 = strictly one after another
+        self.journal = journal  # marks written the instant a send is confirmed
         self._wake = asyncio.Event()
         self._flush_lock = asyncio.Lock()
 
     def wake(self) -> None:
         self._wake.set()
+
+    async def recover(self) -> int:
+        """At start: the outbox learns what was sent just before the bot stopped."""
+        if self.journal is None:
+            return 0
+        marks = self.journal.read()
+        async with self.db.transaction() as conn:
+            for mark in marks:
+                if mark.done:
+                    await self.outbox.mark_sent(
+                        conn, mark.item_id, mark.external_id, self.clock(), parts=mark.parts_sent
+                    )
+                else:
+                    await self.outbox.mark_part_sent(
+                        conn, mark.item_id, mark.parts_sent, mark.external_id
+                    )
+        self.journal.clear()
+        if marks:
+            log.info("outbox: %d sends from before the stop recorded", len(marks))
+        return len(marks)
 
     async def run(self) -> None:
         """Deliver until cancelled, sleeping until woken or until the next retry is due."""
@@ -146,6 +169,8 @@ class Delivery:
                         running[asyncio.create_task(self._deliver(item))] = chat
                         busy.add(chat)
                 if not running:
+                    if self.journal is not None:
+                        self.journal.clear_if_large()  # every mark is in the database now
                     return sent
                 # Wait for a chat to finish or — with room for another — for something new
                 # (a resident's reply) to be queued, whichever comes first.
@@ -154,7 +179,12 @@ class Delivery:
                 if len(running) < self.parallel:
                     woken = asyncio.create_task(self._wake.wait())
                     watched.add(woken)
-                done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+                try:
+                    done, _ = await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
+                except asyncio.CancelledError:
+                    for task in watched:  # stopping: no send goes on behind our back
+                        task.cancel()
+                    raise
                 if woken is not None:
                     woken.cancel()
                 for task in done:
@@ -195,6 +225,8 @@ class Delivery:
                 later = RetryLater(backoff(item.attempts), repr(exc))
                 return await self._deliver_later(item, later)
             first = first or message_id
+            if self.journal is not None:
+                self.journal.write(Mark(item.id, index + 1, first, index + 1 == len(parts)))
             if index + 1 < len(parts):
                 # Recorded before the next part goes out: a crash in between repeats only
                 # this message (see the module's docstring), never the ones before it.

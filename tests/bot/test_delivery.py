@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 from datetime import datetime
+from pathlib import Path
 
 from bot.channels.base import Part
 from bot.delivery import Delivery, RetryLater, Undeliverable
+from bot.sent_journal import SentJournal
 from handlers.context import Job, Scope
 from handlers.messages import Address, Attachment, Button, Event, Reply
 from storage.db import Database
@@ -189,3 +193,47 @@ async def test_a_residents_reply_overtakes_bulk_reminders_even_while_they_go_out
     order = [s.chat_id for s in sender.sent]
     assert len(order) == 201
     assert order.index(resident.chat_id) <= 6  # next, not after 195 more reminders
+
+
+async def test_a_message_confirmed_just_before_a_kill_is_not_sent_again_after_restart(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    journal_file = tmp_path / "reception.sqlite3.sent"
+    await queue(db, "1001", "Дякую! Ваше запитання №7 передано бібліотекарям.", clock.now)
+    sender = FlakySender()
+    delivered, held, release = asyncio.Event(), asyncio.Event(), asyncio.Event()
+    real_send = sender.send
+
+    async def hold_the_database() -> None:
+        async with db.transaction():
+            held.set()
+            await release.wait()
+
+    async def send(chat_id: str, reply: Reply) -> str | None:
+        message_id = await real_send(chat_id, reply)
+        # Another transaction takes the database as the messenger confirms the message:
+        # the mark in the outbox has to wait, and the process is killed while it waits.
+        blocker.append(asyncio.create_task(hold_the_database()))
+        await held.wait()
+        delivered.set()
+        return message_id
+
+    blocker: list[asyncio.Task[None]] = []
+    sender.send = send  # type: ignore[method-assign]
+    first = Delivery(db, {"t": sender}, clock, journal=SentJournal(journal_file))
+    flushing = asyncio.create_task(first.flush())
+    await delivered.wait()
+    flushing.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await flushing
+    release.set()
+    await blocker[0]
+    async with db.transaction() as conn:  # the kill left the send unrecorded in the outbox
+        assert len(await OutboxRepo().pending(conn, clock.now)) == 1
+
+    restarted = Delivery(db, {"t": sender}, clock, journal=SentJournal(journal_file))
+    assert await restarted.recover() == 1
+    assert await restarted.flush() == 0
+    assert [text for _chat, text in sender.delivered] == [
+        "Дякую! Ваше запитання №7 передано бібліотекарям."
+    ]
