@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Generic, Literal, Protocol, TypeVar
 
+from handlers import texts
 from handlers.context import Context
 from handlers.messages import Attachment, Button, Event
 from handlers.payloads import Payload
@@ -77,6 +78,26 @@ class DialogTexts:
     file_size: str  # {name}, {size} in MB
     file_count: str
     file_added: str  # {count}
+
+    @classmethod
+    def standard(cls, *, send: str, edit: str, edit_which: str) -> DialogTexts:
+        """The catalogue's wording for everything but what the form's own buttons say."""
+        return cls(
+            back=texts.BTN_BACK,
+            cancel=texts.BTN_CANCEL,
+            files_done=texts.BTN_ATTACH_DONE,
+            no_files=texts.BTN_NO_ATTACHMENTS,
+            send=send,
+            edit=edit,
+            choose=texts.APPEAL_ERR_CHOOSE,
+            edit_which=edit_which,
+            contact_not_here=texts.APPEAL_PHONE_ALREADY,
+            file_expected=texts.APPEAL_ERR_FILE_EXPECTED,
+            file_kind=texts.APPEAL_ERR_FILE_KIND,
+            file_size=texts.APPEAL_ERR_FILE_SIZE,
+            file_count=texts.APPEAL_ERR_FILE_COUNT,
+            file_added=texts.APPEAL_FILE_ADDED,
+        )
 
 
 @dataclass(frozen=True)

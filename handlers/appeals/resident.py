@@ -245,21 +245,8 @@ DIALOG: Dialog[Appeal] = Dialog(
         ref=_ref,
         required=REQUIRED,
     ),
-    DialogTexts(
-        back=texts.BTN_BACK,
-        cancel=texts.BTN_CANCEL,
-        files_done=texts.BTN_ATTACH_DONE,
-        no_files=texts.BTN_NO_ATTACHMENTS,
-        send=texts.BTN_APPEAL_SEND,
-        edit=texts.BTN_APPEAL_EDIT,
-        choose=texts.APPEAL_ERR_CHOOSE,
-        edit_which=texts.APPEAL_EDIT_WHICH,
-        contact_not_here=texts.APPEAL_PHONE_ALREADY,
-        file_expected=texts.APPEAL_ERR_FILE_EXPECTED,
-        file_kind=texts.APPEAL_ERR_FILE_KIND,
-        file_size=texts.APPEAL_ERR_FILE_SIZE,
-        file_count=texts.APPEAL_ERR_FILE_COUNT,
-        file_added=texts.APPEAL_FILE_ADDED,
+    DialogTexts.standard(
+        send=texts.BTN_APPEAL_SEND, edit=texts.BTN_APPEAL_EDIT, edit_which=texts.APPEAL_EDIT_WHICH
     ),
     DIALOG_BUTTONS,
     texts.APPEAL_FIELD_LABELS,
