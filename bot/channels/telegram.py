@@ -25,6 +25,15 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods import (
+    AnswerCallbackQuery,
+    EditMessageText,
+    GetChatMember,
+    SendDocument,
+    SendMessage,
+    SendPhoto,
+)
+from aiogram.methods.base import Response
 from aiogram.types import (
     BotCommand,
     BotCommandScopeChat,
@@ -52,7 +61,7 @@ from bot.channels.base import (
     backoff,
     shown_name,
 )
-from bot.channels.telegram_intake import Poller, WebhookHandler
+from bot.channels.telegram_intake import Poller, RawUpdates, WebhookHandler
 from handlers import texts
 from handlers.messages import Address, Attachment, Contact, Event, Reply
 
@@ -74,6 +83,22 @@ UNSUPPORTED_FIELDS = (
     "game",
     "story",
 )
+# pydantic caches the parametrised `Response[T]` classes aiogram checks every answer with
+# only weakly, and builds them again after each garbage collection — about a third of the
+# time a call takes (DEPENDENCY_NOTES). The ones this channel uses are kept alive here.
+_RESPONSE_TYPES = tuple(
+    Response[method.__returning__]  # type: ignore[name-defined]
+    for method in (
+        SendMessage,
+        SendPhoto,
+        SendDocument,
+        EditMessageText,
+        AnswerCallbackQuery,
+        GetChatMember,
+        RawUpdates,
+    )
+)
+
 # Members in good standing only: not «restricted», «left» or «kicked».
 STAFF_STATUSES = {ChatMemberStatus.CREATOR, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.MEMBER}
 STAFF_CACHE_SECONDS = 30.0  # and cleared at once when Telegram reports a member leaving
