@@ -289,21 +289,17 @@ class Core:
         self, conn: Connection, outgoing: list[Outgoing], *, urgent: bool = True
     ) -> list[Outgoing]:
         queued = []
+        rows: list[tuple[str, str, str, str | None]] = []
         for out in outgoing:
             to = self.services.staff if out.to.channel == STAFF else out.to
             if to is None:
                 log.warning("no staff chat configured: a staff message was dropped")
                 continue
-            await self.services.outbox.add(
-                conn,
-                channel=to.channel,
-                chat_id=to.chat_id,
-                reply=json.dumps(out.reply.to_json(), ensure_ascii=False),
-                ref=out.reply.ref,
-                now=self.services.clock(),
-                urgent=urgent,
-            )
+            reply = json.dumps(out.reply.to_json(), ensure_ascii=False)
+            rows.append((to.channel, to.chat_id, reply, out.reply.ref))
             queued.append(Outgoing(to, out.reply))
+        if rows:
+            await self.services.outbox.add_many(conn, rows, self.services.clock(), urgent=urgent)
         return queued
 
     async def _apologise(self, event: Event) -> list[Outgoing]:

@@ -562,7 +562,7 @@ async def test_a_booking_on_telegram_ends_with_the_calendar_file_uploaded(
     from datetime import UTC, datetime, timedelta
 
     from storage.db import Database
-    from tests.helpers.training import COURSE, add_session
+    from tests.helpers.training import TAPS_TO_FORM, add_session
 
     settings = settings_for(tg, tmp_path)
     db = await Database.open(settings.database_path)
@@ -572,10 +572,7 @@ async def test_a_booking_on_telegram_ends_with_the_calendar_file_uploaded(
     async with running(settings, tg):
         tg.send_text("/start")
         screen = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
-        steps = ((texts.BTN_TRAINING, "🎓"), (COURSE.title, COURSE.title))
-        steps += ((" · ", COURSE.title), (texts.BTN_TRAINING_BOOK, "Перш ніж"))
-        steps += ((texts.BTN_CONSENT_YES, "Напишіть"),)
-        for label, answer in steps:
+        for label, answer in TAPS_TO_FORM:
             press(tg, screen, label)
             screen = await tg.wait_for("sendMessage", to_chat(CITIZEN, answer))
         tg.send_text("Олена Шевченко")

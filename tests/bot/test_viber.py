@@ -399,3 +399,40 @@ async def test_without_a_public_place_a_generated_file_is_named_not_lost(
         await send_all(sender, DEFAULT_USER, Reply("Ви записані", attachments=(calendar,)))
     [_, notice] = viber.sent()
     assert "«курс.ics»" in notice.text and "у Viber його показати неможливо" in notice.text
+
+
+async def test_a_booking_on_viber_ends_with_the_calendar_as_a_file_viber_can_fetch(
+    viber: FakeViberServer, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from tests.helpers.training import ADDRESS, TAPS_TO_FORM, add_session
+
+    settings = settings_for(viber, tmp_path)
+    db = await Database.open(settings.database_path)
+    starts = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    await add_session(db, starts=starts)
+    await db.close()
+    async with running(settings, viber):
+        await viber.send_text("/start")
+        screen = await viber.wait_for("send_message", says("Вітаю!"))
+        for label, answer in TAPS_TO_FORM:
+            await viber.press(screen.action(label))
+            screen = await viber.wait_for("send_message", says(containing=answer))
+        await viber.send_text("Олена Шевченко")
+        await viber.wait_for("send_message", says(containing="Ваш номер"))
+        await viber.send_text("067 123 45 67")
+        screen = await viber.wait_for("send_message", says(containing="Оберіть вашу"))
+        await viber.press(screen.action(texts.BTN_SKIP))
+        screen = await viber.wait_for("send_message", says(containing="Перевірте"))
+        await viber.press(screen.action(texts.BTN_TRAINING_SEND))
+        confirmation = await viber.wait_for("send_message", says("✅ Вас записано"))
+        assert ADDRESS in confirmation.text
+        calendar = await viber.wait_for("send_message", lambda c: c.body.get("type") == "file")
+    assert calendar.receiver == DEFAULT_USER
+    assert calendar.body["file_name"].endswith(".ics")
+    assert calendar.fetched is not None
+    status, kind, body = calendar.fetched
+    assert (status, kind) == (200, "text/calendar")  # Viber could download it
+    assert body.decode().startswith("BEGIN:VCALENDAR\r\n")
+    assert f"DTSTART:{starts:%Y%m%dT%H%M%S}Z" in body.decode()

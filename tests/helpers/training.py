@@ -65,3 +65,14 @@ async def book(chat: Chat, session_label: str = "сб 28.11", *, first_time: boo
         await chat.say(f"{chat.name} Шевченко")
         await chat.say("067 123 45 67")
         await chat.press("60 років")
+
+
+# A resident's taps from the greeting to the form, over a messenger: (button, start of the
+# screen it opens).
+TAPS_TO_FORM = (
+    (texts.BTN_TRAINING, "🎓"),
+    (COURSE.title, COURSE.title),
+    (" · ", COURSE.title),
+    (texts.BTN_TRAINING_BOOK, "Перш ніж"),
+    (texts.BTN_CONSENT_YES, "Напишіть"),
+)
