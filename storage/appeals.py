@@ -10,7 +10,7 @@ from typing import Any
 
 from storage._time import from_db, to_db
 from storage.attachments import Attachment, attachments_from_db, attachments_to_db
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 # Statuses still waiting for the city council's answer: the deadline list watches these.
 OPEN_STATUSES = ("submitted", "checking", "transferred", "extended")
@@ -113,22 +113,20 @@ class AppealsRepo:
         return appeal
 
     async def get(self, conn: Connection, appeal_id: int) -> Appeal | None:
-        async with conn.execute("SELECT * FROM appeals WHERE id = ?", (appeal_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT * FROM appeals WHERE id = ?", (appeal_id,))
         return _appeal(row) if row else None
 
     async def by_number(self, conn: Connection, number: str) -> Appeal | None:
-        async with conn.execute("SELECT * FROM appeals WHERE number = ?", (number,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT * FROM appeals WHERE number = ?", (number,))
         return _appeal(row) if row else None
 
     async def draft_of(self, conn: Connection, user_id: int) -> Appeal | None:
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT * FROM appeals WHERE user_id = ? AND status = 'draft'"
             " ORDER BY updated_at DESC, id DESC LIMIT 1",
             (user_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _appeal(row) if row else None
 
     async def update(self, conn: Connection, appeal_id: int, now: datetime, **fields: Any) -> None:
@@ -156,12 +154,12 @@ class AppealsRepo:
         self, conn: Connection, *, user_id: int | None, phone: str | None, since: datetime
     ) -> int:
         """Appeals a person registered since `since`: by their chat, or by phone at a branch."""
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT COUNT(*) FROM appeals WHERE registered_at >= ?"
             " AND ((user_id = ? AND assisted_by IS NULL) OR (phone IS NOT NULL AND phone = ?))",
             (to_db(since), user_id, phone),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def recent_of_person(
@@ -173,23 +171,23 @@ class AppealsRepo:
         since: datetime,
         exclude_id: int,
     ) -> list[Appeal]:
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM appeals WHERE registered_at >= ? AND id != ?"
             " AND ((user_id = ? AND assisted_by IS NULL) OR (phone IS NOT NULL AND phone = ?))"
             " ORDER BY registered_at DESC",
             (to_db(since), exclude_id, user_id, phone),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_appeal(row) for row in rows]
 
     async def allocate_number(self, conn: Connection, year: int) -> tuple[int, str]:
         """The next number of `year`: call inside the transaction that registers the appeal."""
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "INSERT INTO appeal_counters (year, last) VALUES (?, 1)"
             " ON CONFLICT (year) DO UPDATE SET last = last + 1 RETURNING last",
             (year,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         seq = int(row[0])
         return seq, format_number(year, seq)
@@ -258,20 +256,19 @@ class AppealsRepo:
         )
 
     async def history(self, conn: Connection, appeal_id: int) -> list[HistoryEntry]:
-        async with conn.execute(
-            "SELECT * FROM appeal_history WHERE appeal_id = ? ORDER BY id", (appeal_id,)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await fetch_all(
+            conn, "SELECT * FROM appeal_history WHERE appeal_id = ? ORDER BY id", (appeal_id,)
+        )
         return [HistoryEntry(r["status"], r["note"], r["actor"], from_db(r["at"])) for r in rows]
 
     async def of_author(self, conn: Connection, user_id: int) -> list[Appeal]:
         """A citizen's own registered appeals, newest first (not those filed for others)."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM appeals WHERE user_id = ? AND number IS NOT NULL"
             " AND assisted_by IS NULL ORDER BY registered_at DESC, id DESC",
             (user_id,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_appeal(row) for row in rows]
 
     async def listing(
@@ -285,20 +282,19 @@ class AppealsRepo:
         """For staff: priority (Art. 20) first, then the nearest deadline; a page of them
         when `limit` is given."""
         marks = ", ".join("?" for _ in statuses)
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             f"SELECT * FROM appeals WHERE status IN ({marks})"
             f" ORDER BY {_LISTING_ORDER} LIMIT ? OFFSET ?",
             (*statuses, -1 if limit is None else limit, offset),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_appeal(row) for row in rows]
 
     async def count_listed(self, conn: Connection, statuses: tuple[str, ...]) -> int:
         marks = ", ".join("?" for _ in statuses)
-        async with conn.execute(
-            f"SELECT COUNT(*) FROM appeals WHERE status IN ({marks})", statuses
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            conn, f"SELECT COUNT(*) FROM appeals WHERE status IN ({marks})", statuses
+        )
         return int(row[0]) if row else 0
 
     async def due_by(
@@ -312,20 +308,19 @@ class AppealsRepo:
         """Open appeals whose answer is due on or before `last_day` (and on or after
         `first_day` when given; overdue ones included otherwise), nearest deadline first."""
         where, values = _due_filter(last_day, first_day)
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             f"SELECT * FROM appeals WHERE {where}"
             " ORDER BY due_date, priority IS NULL, registered_at, id LIMIT ?",
             (*values, -1 if limit is None else limit),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_appeal(row) for row in rows]
 
     async def count_due(
         self, conn: Connection, last_day: date, *, first_day: date | None = None
     ) -> int:
         where, values = _due_filter(last_day, first_day)
-        async with conn.execute(f"SELECT COUNT(*) FROM appeals WHERE {where}", values) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, f"SELECT COUNT(*) FROM appeals WHERE {where}", values)
         return int(row[0]) if row else 0
 
     async def submitted_before(
@@ -333,61 +328,62 @@ class AppealsRepo:
     ) -> list[Appeal]:
         """Appeals in `statuses` last (re)submitted before `before`, in the listing's order."""
         marks = ", ".join("?" for _ in statuses)
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             f"SELECT * FROM appeals WHERE status IN ({marks}) AND submitted_at < ?"
             f" ORDER BY {_LISTING_ORDER} LIMIT ?",
             (*statuses, to_db(before), limit),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_appeal(row) for row in rows]
 
     async def count_submitted_before(
         self, conn: Connection, statuses: tuple[str, ...], before: datetime
     ) -> int:
         marks = ", ".join("?" for _ in statuses)
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             f"SELECT COUNT(*) FROM appeals WHERE status IN ({marks}) AND submitted_at < ?",
             (*statuses, to_db(before)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def registered_between(
         self, conn: Connection, start: datetime, end: datetime
     ) -> list[Appeal]:
         """Registered in [start, end), in number order."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM appeals WHERE number IS NOT NULL"
             " AND registered_at >= ? AND registered_at < ? ORDER BY year, seq",
             (to_db(start), to_db(end)),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_appeal(row) for row in rows]
 
     async def count(self, conn: Connection) -> int:
         """How many appeals are stored, drafts included."""
-        async with conn.execute("SELECT COUNT(*) FROM appeals") as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT COUNT(*) FROM appeals")
         return int(row[0]) if row else 0
 
     # --- Privacy: what the person gets, what erasure and the retention term remove --------
 
     async def export(self, conn: Connection, user_id: int) -> list[dict[str, Any]]:
         """The person's own appeals (drafts too), each with its history."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM appeals WHERE user_id = ? AND assisted_by IS NULL ORDER BY id",
             (user_id,),
-        ) as cur:
-            appeals = [dict(row) for row in await cur.fetchall()]
+        )
+        appeals = [dict(row) for row in rows]
         for appeal in appeals:
             for key in ("attachments", "answer_files"):
                 appeal[key] = json.loads(appeal[key])
-            async with conn.execute(
+            history = await fetch_all(
+                conn,
                 "SELECT status, note, actor, at FROM appeal_history WHERE appeal_id = ?"
                 " ORDER BY id",
                 (appeal["id"],),
-            ) as cur:
-                appeal["history"] = [dict(row) for row in await cur.fetchall()]
+            )
+            appeal["history"] = [dict(row) for row in history]
         return appeals
 
     async def delete_drafts_of(self, conn: Connection, user_id: int) -> int:
@@ -406,24 +402,26 @@ class AppealsRepo:
             " WHERE user_id = ? AND assisted_by IS NULL AND status != 'draft'",
             (user_id,),
         )
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM appeals WHERE user_id = ? AND assisted_by IS NULL"
             " AND status != 'draft' AND erased_at IS NULL ORDER BY id",
             (user_id,),
-        ) as cur:
-            return [_appeal(row) for row in await cur.fetchall()]
+        )
+        return [_appeal(row) for row in rows]
 
     async def anonymise_before(
         self, conn: Connection, before: datetime, now: datetime, *, limit: int
     ) -> int:
         """Appeals last changed before `before` keep their number, dates, status, topic and
         outcome (the counts) and lose everything about the person."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT id FROM appeals WHERE status != 'draft' AND erased_at IS NULL"
             " AND updated_at < ? ORDER BY id LIMIT ?",
             (to_db(before), limit),
-        ) as cur:
-            ids = [(row[0],) for row in await cur.fetchall()]
+        )
+        ids = [(row[0],) for row in rows]
         await conn.executemany(
             "UPDATE appeals SET surname = NULL, given_name = NULL, patronymic = NULL,"
             " address = NULL, phone = NULL, email = NULL, body = NULL, attachments = '[]',"

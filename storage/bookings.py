@@ -13,7 +13,7 @@ from sqlite3 import Row
 from typing import Any, Literal
 
 from storage._time import from_db, to_db
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 ACTIVE = ("booked", "offered", "waiting")
 ReminderKind = Literal["day", "soon"]
@@ -62,8 +62,7 @@ class BookingsRepo:
     # --- The people -----------------------------------------------------------------------
 
     async def trainee(self, conn: Connection, user_id: int) -> Trainee | None:
-        async with conn.execute("SELECT * FROM trainees WHERE user_id = ?", (user_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT * FROM trainees WHERE user_id = ?", (user_id,))
         if row is None:
             return None
         return Trainee(row["user_id"], row["name"], row["phone"], row["age_group"])
@@ -88,13 +87,13 @@ class BookingsRepo:
 
     async def appeal_contact(self, conn: Connection, user_id: int) -> tuple[str, str] | None:
         """Name and phone from the person's latest appeal that has them, if any."""
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT given_name, surname, phone FROM appeals WHERE user_id = ?"
             " AND assisted_by IS NULL AND phone IS NOT NULL AND given_name IS NOT NULL"
             " AND surname IS NOT NULL ORDER BY updated_at DESC LIMIT 1",
             (user_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         return f"{row['given_name']} {row['surname']}", row["phone"]
@@ -105,12 +104,13 @@ class BookingsRepo:
         )
 
     async def is_unreachable(self, conn: Connection, user_id: int) -> bool:
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT 1 FROM trainees t JOIN users u ON u.id = t.user_id WHERE t.user_id = ?"
             " AND t.unreachable_at IS NOT NULL AND t.unreachable_at >= u.last_seen",
             (user_id,),
-        ) as cur:
-            return await cur.fetchone() is not None
+        )
+        return row is not None
 
     # --- Booking ---------------------------------------------------------------------------
 
@@ -183,28 +183,28 @@ class BookingsRepo:
         return booking
 
     async def get(self, conn: Connection, booking_id: int) -> Booking | None:
-        async with conn.execute("SELECT * FROM bookings WHERE id = ?", (booking_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT * FROM bookings WHERE id = ?", (booking_id,))
         return _booking(row) if row else None
 
     async def active_for(self, conn: Connection, session_id: int, user_id: int) -> Booking | None:
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT * FROM bookings WHERE session_id = ? AND user_id = ?"
             " AND status IN ('booked', 'offered', 'waiting')",
             (session_id, user_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _booking(row) if row else None
 
     async def upcoming_of(self, conn: Connection, user_id: int, now: datetime) -> list[Booking]:
         """The person's seats, offers and places in line for sessions not yet begun."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT b.* FROM bookings b JOIN course_sessions s ON s.id = b.session_id"
             " WHERE b.user_id = ? AND b.status IN ('booked', 'offered', 'waiting')"
             " AND s.status = 'open' AND s.starts_at > ? ORDER BY s.starts_at, b.id",
             (user_id, to_db(now)),
-        ) as cur:
-            return [_booking(row) for row in await cur.fetchall()]
+        )
+        return [_booking(row) for row in rows]
 
     async def set_status(
         self, conn: Connection, booking_id: int, status: str, now: datetime
@@ -233,20 +233,20 @@ class BookingsRepo:
 
     async def position(self, conn: Connection, booking: Booking) -> int:
         """1 for the first in line."""
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT COUNT(*) FROM bookings WHERE session_id = ? AND status = 'waiting' AND id <= ?",
             (booking.session_id, booking.id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def first_waiting(self, conn: Connection, session_id: int) -> Booking | None:
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT * FROM bookings WHERE session_id = ? AND status = 'waiting'"
             " ORDER BY id LIMIT 1",
             (session_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _booking(row) if row else None
 
     async def offer(
@@ -259,22 +259,24 @@ class BookingsRepo:
         )
 
     async def expired_offers(self, conn: Connection, now: datetime, limit: int) -> list[Booking]:
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM bookings WHERE status = 'offered' AND offer_until <= ?"
             " ORDER BY offer_until, id LIMIT ?",
             (to_db(now), limit),
-        ) as cur:
-            return [_booking(row) for row in await cur.fetchall()]
+        )
+        return [_booking(row) for row in rows]
 
     async def of_session(self, conn: Connection, session_id: int) -> list[Booking]:
         """Everyone holding a seat or waiting, seats first, each in the order they came."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM bookings WHERE session_id = ?"
             " AND status IN ('booked', 'offered', 'waiting')"
             " ORDER BY status = 'waiting', id",
             (session_id,),
-        ) as cur:
-            return [_booking(row) for row in await cur.fetchall()]
+        )
+        return [_booking(row) for row in rows]
 
     async def set_attended(
         self, conn: Connection, booking_id: int, attended: bool, now: datetime
@@ -286,12 +288,13 @@ class BookingsRepo:
 
     async def trained(self, conn: Connection) -> list[tuple[str, str | None, int]]:
         """People who came, by course title and age group: what the library reports."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT c.title, b.age_group, COUNT(*) FROM bookings b"
             " JOIN course_sessions s ON s.id = b.session_id JOIN courses c ON c.id = s.course_id"
-            " WHERE b.attended = 1 GROUP BY c.id, b.age_group ORDER BY c.id, b.age_group"
-        ) as cur:
-            return [(row[0], row[1], int(row[2])) for row in await cur.fetchall()]
+            " WHERE b.attended = 1 GROUP BY c.id, b.age_group ORDER BY c.id, b.age_group",
+        )
+        return [(row[0], row[1], int(row[2])) for row in rows]
 
     # --- Reminders -------------------------------------------------------------------------
 
@@ -312,7 +315,8 @@ class BookingsRepo:
         the reminder hour has come) but later than `soon_before` — nearer than that, the
         hours-before reminder says it all."""
         n, soon, day = to_db(now), to_db(soon_before), to_db(day_before)
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT b.id, b.session_id, u.channel, u.chat_id,"
             " CASE WHEN s.starts_at <= ? THEN 'soon' ELSE 'day' END AS kind"
             " FROM bookings b JOIN course_sessions s ON s.id = b.session_id"
@@ -324,8 +328,7 @@ class BookingsRepo:
             " AND (t.unreachable_at IS NULL OR t.unreachable_at < u.last_seen)"
             " ORDER BY s.starts_at, b.id LIMIT ?",
             (soon, n, soon, soon, day, limit),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [Due(r[0], r[1], r["kind"], r["channel"], r["chat_id"]) for r in rows]
 
     async def mark_reminded(
@@ -352,14 +355,14 @@ class BookingsRepo:
     async def export(self, conn: Connection, user_id: int) -> dict[str, Any]:
         """What is kept about the person for training: their details and every booking."""
         trainee = await self.trainee(conn, user_id)
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT b.id, b.status, b.name, b.phone, b.age_group, b.attended, b.created_at,"
             " s.starts_at, s.branch, c.title FROM bookings b"
             " JOIN course_sessions s ON s.id = b.session_id"
             " JOIN courses c ON c.id = s.course_id WHERE b.user_id = ? ORDER BY b.id",
             (user_id,),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return {
             "trainee": None
             if trainee is None

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from storage._time import from_db, to_db
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 PURPOSES = ("appeal", "question", "booking")
 
@@ -45,19 +45,22 @@ class ConsentsRepo:
 
     async def active(self, conn: Connection, user_id: int) -> list[Consent]:
         """Consents not withdrawn, newest first."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM consents WHERE user_id = ? AND withdrawn_at IS NULL"
             " ORDER BY given_at DESC, id DESC",
             (user_id,),
-        ) as cur:
-            return [_consent(row) for row in await cur.fetchall()]
+        )
+        return [_consent(row) for row in rows]
 
     async def has_active(self, conn: Connection, user_id: int, purpose: str) -> bool:
-        async with conn.execute(
-            "SELECT 1 FROM consents WHERE user_id = ? AND purpose = ? AND withdrawn_at IS NULL",
+        row = await fetch_one(
+            conn,
+            "SELECT 1 FROM consents WHERE user_id = ? AND purpose = ? AND withdrawn_at IS NULL"
+            " LIMIT 1",
             (user_id, purpose),
-        ) as cur:
-            return await cur.fetchone() is not None
+        )
+        return row is not None
 
     async def withdraw(self, conn: Connection, user_id: int, purpose: str, now: datetime) -> int:
         cur = await conn.execute(
@@ -68,12 +71,13 @@ class ConsentsRepo:
         return cur.rowcount
 
     async def export(self, conn: Connection, user_id: int) -> list[dict[str, Any]]:
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT purpose, version, given_at, withdrawn_at, appeal_id FROM consents"
             " WHERE user_id = ? ORDER BY id",
             (user_id,),
-        ) as cur:
-            return [dict(row) for row in await cur.fetchall()]
+        )
+        return [dict(row) for row in rows]
 
     async def erase(self, conn: Connection, user_id: int, *, keep_appeals: list[int]) -> None:
         """Forget the person's consents, except those of the appeals kept by law (the proof

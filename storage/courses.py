@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlite3 import Row
 
 from storage._time import from_db, to_db
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 SEAT_HOLDING = ("booked", "offered")
 
@@ -95,8 +95,7 @@ class CoursesRepo:
                 to_db(now),
             ),
         )
-        async with conn.execute("SELECT id FROM courses WHERE code = ?", (course.code,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT id FROM courses WHERE code = ?", (course.code,))
         assert row is not None
         return int(row["id"])
 
@@ -123,26 +122,24 @@ class CoursesRepo:
                 to_db(now),
             ),
         )
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT id FROM course_sessions WHERE course_id = ? AND branch = ? AND starts_at = ?",
             (course_id, session.branch, to_db(session.starts_at)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         assert row is not None
         return int(row["id"])
 
     async def courses(self, conn: Connection) -> list[Course]:
-        async with conn.execute("SELECT * FROM courses ORDER BY id") as cur:
-            return [_course(row) for row in await cur.fetchall()]
+        rows = await fetch_all(conn, "SELECT * FROM courses ORDER BY id")
+        return [_course(row) for row in rows]
 
     async def course(self, conn: Connection, course_id: int) -> Course | None:
-        async with conn.execute("SELECT * FROM courses WHERE id = ?", (course_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT * FROM courses WHERE id = ?", (course_id,))
         return _course(row) if row else None
 
     async def session(self, conn: Connection, session_id: int) -> Session | None:
-        async with conn.execute(_COUNTS + " WHERE s.id = ?", (session_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, _COUNTS + " WHERE s.id = ?", (session_id,))
         return _session(row) if row else None
 
     async def upcoming(
@@ -154,8 +151,8 @@ class CoursesRepo:
         if course_id is not None:
             sql += " AND s.course_id = ?"
             params.append(course_id)
-        async with conn.execute(sql + " ORDER BY s.starts_at, s.id", params) as cur:
-            return [_session(row) for row in await cur.fetchall()]
+        rows = await fetch_all(conn, sql + " ORDER BY s.starts_at, s.id", params)
+        return [_session(row) for row in rows]
 
     async def cancel_session(self, conn: Connection, session_id: int) -> bool:
         cur = await conn.execute(

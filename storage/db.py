@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -17,6 +19,21 @@ log = logging.getLogger(__name__)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 Connection = aiosqlite.Connection
+
+
+async def fetch_all(conn: Connection, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    """Every row of a query in one round trip to the database thread.
+
+    A cursor takes three (execute, fetch, close), and each wakes the database thread and
+    then the event loop: those wake-ups are most of what a message costs the bot."""
+    return list(await conn.execute_fetchall(sql, params))
+
+
+async def fetch_one(conn: Connection, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+    """The first row of a query, or None, in one round trip (see `fetch_all`).
+
+    All rows are fetched: give a query that may match many a `LIMIT 1`."""
+    return next(iter(await conn.execute_fetchall(sql, params)), None)
 
 
 class Database:
@@ -50,14 +67,14 @@ class Database:
     async def row_counts(self) -> dict[str, int]:
         """Rows in every table: what an operator (or a flood test) watches grow."""
         async with self.transaction() as conn:
-            cur = await conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+            tables = await fetch_all(
+                conn,
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
             )
-            names = [row[0] for row in await cur.fetchall()]
+            names = [row[0] for row in tables]
             counts = {}
             for name in names:
-                cur = await conn.execute(f'SELECT COUNT(*) FROM "{name}"')
-                row = await cur.fetchone()
+                row = await fetch_one(conn, f'SELECT COUNT(*) FROM "{name}"')
                 counts[name] = int(row[0]) if row else 0
         return counts
 
@@ -108,8 +125,7 @@ class Database:
 
 
 async def _current_version(conn: Connection) -> int:
-    async with conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_version")
     return int(row[0]) if row else 0
 
 

@@ -7,15 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from storage._time import to_db
-from storage.db import Connection
+from storage.db import Connection, fetch_one
 
 
 class DialogsRepo:
     async def load(self, conn: Connection, user_id: int) -> tuple[str, dict[str, Any]] | None:
-        async with conn.execute(
-            "SELECT step, data FROM dialogs WHERE user_id = ?", (user_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT step, data FROM dialogs WHERE user_id = ?", (user_id,))
         if row is None:
             return None
         data: dict[str, Any] = json.loads(row["data"])
@@ -35,10 +32,9 @@ class DialogsRepo:
         await conn.execute("DELETE FROM dialogs WHERE user_id = ?", (user_id,))
 
     async def export(self, conn: Connection, user_id: int) -> dict[str, Any] | None:
-        async with conn.execute(
-            "SELECT step, data, updated_at FROM dialogs WHERE user_id = ?", (user_id,)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            conn, "SELECT step, data, updated_at FROM dialogs WHERE user_id = ?", (user_id,)
+        )
         if row is None:
             return None
         return {"step": row["step"], "data": json.loads(row["data"]), "updated": row["updated_at"]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from storage._time import to_db
-from storage.db import Connection
+from storage.db import Connection, fetch_one
 
 
 class InboxRepo:
@@ -31,7 +31,9 @@ class InboxRepo:
 
     async def handled(self, conn: Connection, channel: str, update_key: str) -> bool:
         """Whether the update was recorded as handled."""
-        async with conn.execute(
-            "SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?", (channel, update_key)
-        ) as cur:
-            return await cur.fetchone() is not None
+        row = await fetch_one(
+            conn,
+            "SELECT 1 FROM inbox WHERE channel = ? AND update_key = ?",
+            (channel, update_key),
+        )
+        return row is not None

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from storage._time import to_db
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,7 @@ class KbQueriesRepo:
         return cur.lastrowid
 
     async def get(self, conn: Connection, query_id: int) -> KbQuery | None:
-        async with conn.execute("SELECT * FROM kb_queries WHERE id = ?", (query_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT * FROM kb_queries WHERE id = ?", (query_id,))
         if row is None:
             return None
         return KbQuery(
@@ -69,17 +68,17 @@ class KbQueriesRepo:
 
     async def feedback_of(self, conn: Connection, query_id: int) -> str | None:
         """The citizen's verdict on the answer: 'helpful', 'not_helpful', or None if not given."""
-        async with conn.execute("SELECT feedback FROM kb_queries WHERE id = ?", (query_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT feedback FROM kb_queries WHERE id = ?", (query_id,))
         return row["feedback"] if row else None
 
     async def export(self, conn: Connection, user_id: int) -> list[dict[str, Any]]:
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT id, question, decision, article_id, asked_at, feedback FROM kb_queries"
             " WHERE user_id = ? ORDER BY id",
             (user_id,),
-        ) as cur:
-            return [dict(row) for row in await cur.fetchall()]
+        )
+        return [dict(row) for row in rows]
 
     async def erase_of_user(self, conn: Connection, user_id: int) -> None:
         """The person's questions lose their text and their author; the decision, the

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlite3 import Row
 
 from storage._time import from_db, to_db
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 
 @dataclass(frozen=True)
@@ -68,21 +68,18 @@ class OutboxRepo:
         """The next pending item of each chat — urgent ones first, then in the order they
         were queued — including ones not due yet (their chat waits: messages to one chat
         arrive in the order they were queued)."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT *, not_before <= ? AS is_due FROM outbox AS o WHERE status = 'pending'"
             " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.status = 'pending'"
             " AND e.channel = o.channel AND e.chat_id = o.chat_id AND e.id < o.id)"
             " ORDER BY urgent DESC, id LIMIT ?",
             (to_db(now), limit),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [_item(row) for row in rows]
 
     async def next_due_at(self, conn: Connection) -> datetime | None:
-        async with conn.execute(
-            "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'"
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT MIN(not_before) FROM outbox WHERE status = 'pending'")
         return from_db(row[0]) if row and row[0] else None
 
     async def mark_part_sent(
@@ -132,41 +129,43 @@ class OutboxRepo:
         self, conn: Connection, channel: str, chat_id: str, external_id: str
     ) -> str | None:
         """The ref of a message we sent, e.g. the ticket a staff-chat card belongs to."""
-        async with conn.execute(
-            "SELECT ref FROM outbox WHERE channel = ? AND chat_id = ? AND external_id = ?",
+        row = await fetch_one(
+            conn,
+            "SELECT ref FROM outbox WHERE channel = ? AND chat_id = ? AND external_id = ? LIMIT 1",
             (channel, chat_id, external_id),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return row["ref"] if row else None
 
     async def is_ours(self, conn: Connection, channel: str, chat_id: str, external_id: str) -> bool:
         """Whether we sent that message: a reply to it is said to the bot."""
-        async with conn.execute(
-            "SELECT 1 FROM outbox WHERE channel = ? AND chat_id = ? AND external_id = ?",
+        row = await fetch_one(
+            conn,
+            "SELECT 1 FROM outbox WHERE channel = ? AND chat_id = ? AND external_id = ? LIMIT 1",
             (channel, chat_id, external_id),
-        ) as cur:
-            return await cur.fetchone() is not None
+        )
+        return row is not None
 
     async def recent_replies(
         self, conn: Connection, channel: str, chat_id: str, limit: int = 3
     ) -> list[str]:
         """The latest replies queued for a chat (JSON), newest first."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT reply FROM outbox WHERE channel = ? AND chat_id = ? ORDER BY id DESC LIMIT ?",
             (channel, chat_id, limit),
-        ) as cur:
-            return [row["reply"] for row in await cur.fetchall()]
+        )
+        return [row["reply"] for row in rows]
 
     async def find_external(
         self, conn: Connection, channel: str, chat_id: str, ref: str
     ) -> str | None:
         """The id of the latest message we sent to that chat under this exact ref."""
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT external_id FROM outbox WHERE channel = ? AND chat_id = ? AND ref = ?"
             " AND status = 'sent' AND external_id IS NOT NULL ORDER BY id DESC LIMIT 1",
             (channel, chat_id, ref),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return row["external_id"] if row else None
 
     # --- Privacy: the outbox keeps copies of what was said; they go with the person -------
@@ -187,12 +186,13 @@ class OutboxRepo:
     ) -> list[tuple[int, str | None, str]]:
         """(id, the sent message's id, reply) of the messages to that chat under `ref` or
         `ref:…`."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT id, external_id, reply FROM outbox WHERE channel = ? AND chat_id = ?"
             " AND (ref = ? OR ref LIKE ? ESCAPE '\\')",
             (channel, chat_id, ref, _like_prefix(ref + ":")),
-        ) as cur:
-            return [(row[0], row[1], row[2]) for row in await cur.fetchall()]
+        )
+        return [(row[0], row[1], row[2]) for row in rows]
 
     async def set_reply(self, conn: Connection, item_id: int, reply: str) -> None:
         await conn.execute("UPDATE outbox SET reply = ? WHERE id = ?", (reply, item_id))

@@ -11,7 +11,7 @@ from typing import Any
 
 from storage._time import from_db, to_db
 from storage.attachments import Attachment, attachments_from_db, attachments_to_db
-from storage.db import Connection
+from storage.db import Connection, fetch_all, fetch_one
 
 
 @dataclass(frozen=True)
@@ -70,69 +70,69 @@ class TicketsRepo:
         return ticket
 
     async def get(self, conn: Connection, ticket_id: int) -> Ticket | None:
-        async with conn.execute("SELECT * FROM tickets WHERE id = ?", (ticket_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT * FROM tickets WHERE id = ?", (ticket_id,))
         return _ticket(row) if row else None
 
     async def active_of_user(
         self, conn: Connection, user_id: int, answered_since: datetime
     ) -> Ticket | None:
         """The person's latest ticket still open, or answered since `answered_since`."""
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT * FROM tickets WHERE user_id = ? AND (status = 'open'"
             " OR (status = 'answered' AND answered_at >= ?)) ORDER BY id DESC LIMIT 1",
             (user_id, to_db(answered_since)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return _ticket(row) if row else None
 
     async def of_user(self, conn: Connection, user_id: int) -> list[Ticket]:
         """Every ticket the person opened, oldest first."""
-        async with conn.execute(
-            "SELECT * FROM tickets WHERE user_id = ? ORDER BY id", (user_id,)
-        ) as cur:
-            return [_ticket(row) for row in await cur.fetchall()]
+        rows = await fetch_all(
+            conn, "SELECT * FROM tickets WHERE user_id = ? ORDER BY id", (user_id,)
+        )
+        return [_ticket(row) for row in rows]
 
     async def open_tickets(self, conn: Connection) -> list[Ticket]:
         """Tickets still waiting for a librarian's answer, oldest first."""
-        async with conn.execute(
-            "SELECT * FROM tickets WHERE status = 'open' ORDER BY created_at, id"
-        ) as cur:
-            return [_ticket(row) for row in await cur.fetchall()]
+        rows = await fetch_all(
+            conn, "SELECT * FROM tickets WHERE status = 'open' ORDER BY created_at, id"
+        )
+        return [_ticket(row) for row in rows]
 
     async def count_open(self, conn: Connection) -> int:
-        async with conn.execute("SELECT COUNT(*) FROM tickets WHERE status = 'open'") as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT COUNT(*) FROM tickets WHERE status = 'open'")
         return int(row[0]) if row else 0
 
     async def open_page(self, conn: Connection, *, limit: int, offset: int = 0) -> list[Ticket]:
         """One page of the open tickets, oldest first, as `open_tickets` orders them."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM tickets WHERE status = 'open' ORDER BY created_at, id LIMIT ? OFFSET ?",
             (limit, offset),
-        ) as cur:
-            return [_ticket(row) for row in await cur.fetchall()]
+        )
+        return [_ticket(row) for row in rows]
 
     # A ticket is overdue when it has waited, since it was asked or last re-posted, from a
     # moment at or before `cutoff` (working hours are turned into that moment by the caller).
 
     async def count_overdue(self, conn: Connection, cutoff: datetime) -> int:
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT COUNT(*) FROM tickets WHERE status = 'open'"
             " AND COALESCE(reposted_at, created_at) <= ?",
             (to_db(cutoff),),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else 0
 
     async def overdue(self, conn: Connection, cutoff: datetime, *, limit: int) -> list[Ticket]:
         """The longest-waiting overdue tickets, oldest first."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM tickets WHERE status = 'open'"
             " AND COALESCE(reposted_at, created_at) <= ? ORDER BY created_at, id LIMIT ?",
             (to_db(cutoff), limit),
-        ) as cur:
-            return [_ticket(row) for row in await cur.fetchall()]
+        )
+        return [_ticket(row) for row in rows]
 
     async def mark_overdue_reposted(self, conn: Connection, cutoff: datetime, now: datetime) -> int:
         """Every overdue ticket counts as re-posted now: the next reminder is due one full
@@ -147,12 +147,13 @@ class TicketsRepo:
     async def to_remind(self, conn: Connection, *, limit: int) -> list[Ticket]:
         """Open tickets re-posted as overdue whose resident has not yet been told that the
         question is not forgotten, in the order they were asked."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT * FROM tickets WHERE status = 'open' AND reposted_at IS NOT NULL"
             " AND reminded_at IS NULL ORDER BY id LIMIT ?",
             (limit,),
-        ) as cur:
-            return [_ticket(row) for row in await cur.fetchall()]
+        )
+        return [_ticket(row) for row in rows]
 
     async def mark_reminded(
         self, conn: Connection, ticket_ids: Sequence[int], now: datetime
@@ -221,10 +222,9 @@ class TicketsRepo:
         )
 
     async def messages(self, conn: Connection, ticket_id: int) -> list[TicketMessage]:
-        async with conn.execute(
-            "SELECT * FROM ticket_messages WHERE ticket_id = ? ORDER BY id", (ticket_id,)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await fetch_all(
+            conn, "SELECT * FROM ticket_messages WHERE ticket_id = ? ORDER BY id", (ticket_id,)
+        )
         return [
             TicketMessage(
                 author=row["author"],
@@ -238,40 +238,43 @@ class TicketsRepo:
 
     async def export(self, conn: Connection, user_id: int) -> list[dict[str, Any]]:
         """The person's tickets, each with its thread of messages."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT id, question, source, status, created_at, answered_at, answered_by,"
             " closed_at, closed_by, rating, erased_at FROM tickets WHERE user_id = ? ORDER BY id",
             (user_id,),
-        ) as cur:
-            tickets = [dict(row) for row in await cur.fetchall()]
+        )
+        tickets = [dict(row) for row in rows]
         for ticket in tickets:
-            async with conn.execute(
+            messages = await fetch_all(
+                conn,
                 "SELECT author, author_name, text, attachments, created_at FROM ticket_messages"
                 " WHERE ticket_id = ? ORDER BY id",
                 (ticket["id"],),
-            ) as cur:
-                rows = await cur.fetchall()
+            )
             ticket["messages"] = [
-                dict(row) | {"attachments": json.loads(row["attachments"])} for row in rows
+                dict(row) | {"attachments": json.loads(row["attachments"])} for row in messages
             ]
         return tickets
 
     async def ids_of_user(self, conn: Connection, user_id: int) -> list[int]:
         """The person's tickets whose personal parts are still there."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT id FROM tickets WHERE user_id = ? AND erased_at IS NULL ORDER BY id",
             (user_id,),
-        ) as cur:
-            return [row[0] for row in await cur.fetchall()]
+        )
+        return [row[0] for row in rows]
 
     async def expired(self, conn: Connection, before: datetime, *, limit: int) -> list[int]:
         """Tickets whose last activity was before `before`, personal parts still there."""
-        async with conn.execute(
+        rows = await fetch_all(
+            conn,
             "SELECT id FROM tickets WHERE erased_at IS NULL"
             " AND COALESCE(closed_at, answered_at, created_at) < ? ORDER BY id LIMIT ?",
             (to_db(before), limit),
-        ) as cur:
-            return [row[0] for row in await cur.fetchall()]
+        )
+        return [row[0] for row in rows]
 
     async def erase(self, conn: Connection, ticket_ids: Sequence[int], now: datetime) -> None:
         """The question and the thread go; the ticket stays, closed, for the counts (when,

@@ -8,7 +8,7 @@ from sqlite3 import Row
 from typing import Any
 
 from storage._time import from_db, to_db
-from storage.db import Connection
+from storage.db import Connection, fetch_one
 
 
 @dataclass(frozen=True)
@@ -49,25 +49,25 @@ class UsersRepo:
         return user
 
     async def find(self, conn: Connection, channel: str, external_id: str) -> User | None:
-        async with conn.execute(
-            "SELECT * FROM users WHERE channel = ? AND external_id = ?", (channel, external_id)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            conn,
+            "SELECT * FROM users WHERE channel = ? AND external_id = ?",
+            (channel, external_id),
+        )
         return _user(row) if row else None
 
     async def get(self, conn: Connection, user_id: int) -> User | None:
-        async with conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(conn, "SELECT * FROM users WHERE id = ?", (user_id,))
         return _user(row) if row else None
 
     async def export(self, conn: Connection, user_id: int) -> dict[str, Any]:
         """What the bot keeps about the person themself (for «Мої дані»)."""
-        async with conn.execute(
+        row = await fetch_one(
+            conn,
             "SELECT channel, external_id, chat_id, display_name, language, first_seen,"
             " last_seen FROM users WHERE id = ?",
             (user_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return dict(row) if row else {}
 
     async def erase(self, conn: Connection, user_id: int) -> None:

@@ -14,7 +14,7 @@ from handlers.core import Core
 from handlers.privacy import jobs
 from storage.appeals import AppealsRepo
 from storage.bookings import BookingsRepo
-from storage.db import Database
+from storage.db import Database, fetch_all, fetch_one
 from storage.users import UsersRepo
 from tests.harness import STAFF_CHAT, TEST_CHANNEL, Chat, FakeClock, Sent, make_core
 from tests.helpers.appeals import ADDRESS, BODY, submit
@@ -75,18 +75,17 @@ async def found_anywhere(db: Database, needle: str) -> set[tuple[str, str]]:
     """Every (table, column) of the database holding `needle`, in any row."""
     places = set()
     async with db.transaction() as conn:
-        cur = await conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        tables = await fetch_all(
+            conn, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
         )
-        tables = [row[0] for row in await cur.fetchall()]
-        for table in tables:
-            cur = await conn.execute(f'PRAGMA table_info("{table}")')
-            for column in [row[1] for row in await cur.fetchall()]:
-                cur = await conn.execute(
+        for (table,) in tables:
+            columns = await fetch_all(conn, f'PRAGMA table_info("{table}")')
+            for column in [info[1] for info in columns]:
+                row = await fetch_one(
+                    conn,
                     f'SELECT COUNT(*) FROM "{table}" WHERE instr(CAST("{column}" AS TEXT), ?) > 0',
                     (needle,),
                 )
-                row = await cur.fetchone()
                 if row and row[0]:
                     places.add((table, column))
     return places

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from storage import backup
-from storage.db import Database
+from storage.db import Database, fetch_all, fetch_one
 from storage.tickets import TicketsRepo
 from tests.helpers.storage import NewUser
 
@@ -64,10 +64,8 @@ async def test_a_backup_taken_while_another_task_writes_is_whole_and_restores(
     restored = await Database.open(restored_path)
     try:
         async with restored.transaction() as conn:
-            cur = await conn.execute("SELECT id FROM tickets ORDER BY id")
-            ids = [row[0] for row in await cur.fetchall()]
-            cur = await conn.execute("SELECT COUNT(DISTINCT ticket_id) FROM ticket_messages")
-            row = await cur.fetchone()
+            ids = [row[0] for row in await fetch_all(conn, "SELECT id FROM tickets ORDER BY id")]
+            row = await fetch_one(conn, "SELECT COUNT(DISTINCT ticket_id) FROM ticket_messages")
             assert row is not None and row[0] == len(ids)
             first = await tickets.get(conn, before[0])
         assert set(before) <= set(ids)  # everything committed before the copy began

@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from storage.db import Database, _migrations
+from storage.db import Connection, Database, _migrations, fetch_all, fetch_one
+from storage.outbox import OutboxRepo
 from storage.users import UsersRepo
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
@@ -14,10 +18,10 @@ NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 async def test_a_new_database_gets_every_migration_in_wal_mode(db: Database) -> None:
     assert await db.schema_version() == max(v for v, _, _ in _migrations())
     async with db.transaction() as conn:
-        async with conn.execute("PRAGMA journal_mode") as cur:
-            assert (await cur.fetchone())[0] == "wal"
-        async with conn.execute("PRAGMA foreign_keys") as cur:
-            assert (await cur.fetchone())[0] == 1
+        journal = await fetch_one(conn, "PRAGMA journal_mode")
+        foreign_keys = await fetch_one(conn, "PRAGMA foreign_keys")
+    assert journal is not None and journal[0] == "wal"
+    assert foreign_keys is not None and foreign_keys[0] == 1
 
 
 async def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
@@ -60,3 +64,69 @@ async def test_user_keeps_first_contact_and_updates_last_activity(db: Database) 
     assert again.id == created.id
     assert again.first_seen == NOW and again.last_seen == later
     assert again.display_name == "Петро" and again.language == "uk"
+
+
+async def test_fetched_rows_are_read_by_column_name_and_no_row_is_none(db: Database) -> None:
+    users = UsersRepo()
+    async with db.transaction() as conn:
+        for external_id, name in (("1", "Олена"), ("2", "Петро")):
+            await users.touch(
+                conn,
+                channel="viber",
+                external_id=external_id,
+                chat_id=external_id,
+                display_name=name,
+                now=NOW,
+            )
+        rows = await fetch_all(
+            conn,
+            "SELECT external_id, display_name FROM users WHERE channel = ? ORDER BY id",
+            ("viber",),
+        )
+        first = await fetch_one(
+            conn, "SELECT display_name FROM users WHERE external_id = ?", ("2",)
+        )
+        missing = await fetch_one(conn, "SELECT * FROM users WHERE external_id = ?", ("3",))
+        nothing = await fetch_all(conn, "SELECT * FROM users WHERE channel = 'telegram'")
+    assert all(isinstance(row, sqlite3.Row) for row in rows)
+    assert [(row["external_id"], row["display_name"]) for row in rows] == [
+        ("1", "Олена"),
+        ("2", "Петро"),
+    ]
+    assert first is not None and first["display_name"] == "Петро"
+    assert missing is None
+    assert nothing == []
+
+
+def count_hops(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The calls run on the database thread from now on: aiosqlite's `_execute` queues
+    every one of them, so each is one round trip of the event loop to that thread."""
+    hops: list[str] = []
+    original: Callable[..., Any] = conn._execute
+
+    async def counted(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        hops.append(getattr(fn, "__name__", repr(fn)))
+        return await original(fn, *args, **kwargs)
+
+    monkeypatch.setattr(conn, "_execute", counted)
+    return hops
+
+
+async def test_a_read_is_one_round_trip_to_the_database_thread(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each message reads its user and delivery reads the outbox; every extra hop
+    (execute, fetch, close of a cursor) wakes the database thread and the loop again."""
+    users, outbox = UsersRepo(), OutboxRepo()
+    async with db.transaction() as conn:
+        await users.touch(
+            conn, channel="telegram", external_id="1", chat_id="1", display_name="Олена", now=NOW
+        )
+        await outbox.add(conn, channel="telegram", chat_id="1", reply="{}", ref=None, now=NOW)
+        hops = count_hops(conn, monkeypatch)
+        user = await users.find(conn, "telegram", "1")
+        assert user is not None and user.display_name == "Олена"
+        assert len(hops) == 1, hops
+        [item] = await outbox.pending(conn, NOW)
+        assert item.chat_id == "1"
+        assert len(hops) == 2, hops
