@@ -34,19 +34,23 @@ class UsersRepo:
         display_name: str | None,
         now: datetime,
     ) -> User:
-        """Create the user on first contact, otherwise record the activity."""
+        """Create the user on first contact, otherwise record the activity.
+
+        Every message does this: RETURNING gives the row as inserted or updated in the same
+        round trip to the database thread, instead of a second one to read it back."""
         stamp = to_db(now)
-        await conn.execute(
+        row = await fetch_one(
+            conn,
             "INSERT INTO users (channel, external_id, chat_id, display_name, first_seen, last_seen)"
             " VALUES (?, ?, ?, ?, ?, ?)"
             " ON CONFLICT (channel, external_id) DO UPDATE SET"
             "  last_seen = excluded.last_seen, chat_id = excluded.chat_id,"
-            "  display_name = COALESCE(excluded.display_name, users.display_name)",
+            "  display_name = COALESCE(excluded.display_name, users.display_name)"
+            " RETURNING *",
             (channel, external_id, chat_id, display_name, stamp, stamp),
         )
-        user = await self.find(conn, channel, external_id)
-        assert user is not None
-        return user
+        assert row is not None
+        return _user(row)
 
     async def find(self, conn: Connection, channel: str, external_id: str) -> User | None:
         row = await fetch_one(

@@ -13,6 +13,7 @@ from storage.outbox import OutboxRepo
 from storage.users import UsersRepo
 
 NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+LATER = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
 async def test_a_new_database_gets_every_migration_in_wal_mode(db: Database) -> None:
@@ -130,3 +131,9 @@ async def test_a_read_is_one_round_trip_to_the_database_thread(
         [item] = await outbox.pending(conn, NOW)
         assert item.chat_id == "1"
         assert len(hops) == 2, hops
+        # Every message records its author's activity and reads the row back: one hop too.
+        again = await users.touch(
+            conn, channel="telegram", external_id="1", chat_id="1", display_name=None, now=LATER
+        )
+        assert (again.id, again.display_name, again.last_seen) == (user.id, "Олена", LATER)
+        assert len(hops) == 3, hops
