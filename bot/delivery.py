@@ -2,8 +2,10 @@
 
 Rows are written by the core in the same transaction as the state that caused them, so a
 crash before delivery only delays a message. A reply may take several messages (its
-sender's `parts`); each is recorded in its own small transaction as soon as the messenger
-confirms it, and a retry, or a restart, resumes at the first unrecorded one. So the only
+sender's `parts`); each is recorded as soon as the messenger confirms it — appended to the
+sent journal at once, and into the outbox (the last message of a reply with others
+finished meanwhile, in delivery's next short transaction) — and a retry, or a restart,
+resumes at the first unrecorded one. So the only
 message that can go out twice is one the messenger took but whose record was not written:
 the bot stopped between the two, or the messenger's answer was lost on the way (a timeout
 after it had taken the message). That is at most one message per such event.
@@ -102,6 +104,8 @@ class Delivery:
         self.journal = journal  # marks written the instant a send is confirmed
         self._wake = asyncio.Event()
         self._flush_lock = asyncio.Lock()
+        self._confirmed: list[Mark] = []  # whole replies sent, not yet marked in the outbox
+        self._next_due: datetime | None = None  # when the earliest postponed reply is due
 
     def wake(self) -> None:
         self._wake.set()
@@ -112,12 +116,9 @@ class Delivery:
             return 0
         marks = self.journal.read()
         async with self.db.transaction() as conn:
+            await self.outbox.mark_sent(conn, [m for m in marks if m.done], self.clock())
             for mark in marks:
-                if mark.done:
-                    await self.outbox.mark_sent(
-                        conn, mark.item_id, mark.external_id, self.clock(), parts=mark.parts_sent
-                    )
-                else:
+                if not mark.done:
                     await self.outbox.mark_part_sent(
                         conn, mark.item_id, mark.parts_sent, mark.external_id
                     )
@@ -131,11 +132,9 @@ class Delivery:
         while True:
             self._wake.clear()
             await self.flush()
-            async with self.db.transaction() as conn:
-                next_due = await self.outbox.next_due_at(conn)
             timeout = None
-            if next_due is not None:
-                timeout = max(0.05, (next_due - self.clock()).total_seconds())
+            if self._next_due is not None:
+                timeout = max(0.05, (self._next_due - self.clock()).total_seconds())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
@@ -144,30 +143,31 @@ class Delivery:
 
         Chats are served in parallel (at most `parallel` at once), each chat strictly in
         order: one chat whose sends stall, or that is told to wait (429), holds back only
-        itself. Urgent rows (replies to what people just did) are started first."""
+        itself. Urgent rows (replies to what people just did) are started first.
+
+        Each turn is one short transaction: the replies finished since the last turn are
+        marked sent (a batch, not a transaction each — the journal already holds every
+        confirmation) and the next chats' heads are read; when nothing is left to do, the
+        moment of the next retry is read in it too."""
         async with self._flush_lock:
             sent = 0
             running: dict[asyncio.Task[Outcome], tuple[str, str]] = {}
             waiting: set[tuple[str, str]] = set()  # postponed or not due: not this flush
             while True:
-                if len(running) < self.parallel:
-                    self._wake.clear()
-                    async with self.db.transaction() as conn:
+                self._wake.clear()
+                room = self.parallel - len(running)
+                async with self.db.transaction() as conn:
+                    await self._record_sent(conn)
+                    heads: list[OutboxItem] = []
+                    if room > 0:
                         heads = await self.outbox.pending(
                             conn, self.clock(), limit=self.parallel * 4 + len(running)
                         )
-                    busy = set(running.values())
-                    for item in heads:
-                        chat = (item.channel, item.chat_id)
-                        if chat in busy or chat in waiting:
-                            continue
-                        if not item.is_due:
-                            waiting.add(chat)
-                            continue
-                        if len(running) >= self.parallel:
-                            break
-                        running[asyncio.create_task(self._deliver(item))] = chat
-                        busy.add(chat)
+                    start = self._startable(heads, running, waiting)
+                    if not running and not start:
+                        self._next_due = await self.outbox.next_due_at(conn)
+                for item in start:
+                    running[asyncio.create_task(self._deliver(item))] = (item.channel, item.chat_id)
                 if not running:
                     if self.journal is not None:
                         self.journal.clear_if_large()  # every mark is in the database now
@@ -184,6 +184,8 @@ class Delivery:
                 except asyncio.CancelledError:
                     for task in watched:  # stopping: no send goes on behind our back
                         task.cancel()
+                    # Not waiting for the database here: what was confirmed since the last
+                    # turn is in the journal, and the next start records it.
                     raise
                 if woken is not None:
                     woken.cancel()
@@ -200,6 +202,33 @@ class Delivery:
                         sent += 1
                     elif outcome == "later":
                         waiting.add(chat)
+
+    def _startable(
+        self,
+        heads: list[OutboxItem],
+        running: dict[asyncio.Task[Outcome], tuple[str, str]],
+        waiting: set[tuple[str, str]],
+    ) -> list[OutboxItem]:
+        """The heads to start now: due, of a chat not being served, within `parallel`."""
+        busy = set(running.values())
+        start: list[OutboxItem] = []
+        for item in heads:
+            chat = (item.channel, item.chat_id)
+            if chat in busy or chat in waiting:
+                continue
+            if not item.is_due:
+                waiting.add(chat)
+                continue
+            if len(running) + len(start) >= self.parallel:
+                break
+            start.append(item)
+            busy.add(chat)
+        return start
+
+    async def _record_sent(self, conn: Connection) -> None:
+        if self._confirmed:
+            marks, self._confirmed = self._confirmed, []
+            await self.outbox.mark_sent(conn, marks, self.clock())
 
     async def _deliver(self, item: OutboxItem) -> Outcome:
         sender = self.senders.get(item.channel)
@@ -225,16 +254,18 @@ class Delivery:
                 later = RetryLater(backoff(item.attempts), repr(exc))
                 return await self._deliver_later(item, later)
             first = first or message_id
+            mark = Mark(item.id, index + 1, first, index + 1 == len(parts))
             if self.journal is not None:
-                self.journal.write(Mark(item.id, index + 1, first, index + 1 == len(parts)))
-            if index + 1 < len(parts):
+                self.journal.write(mark)
+            if not mark.done:
                 # Recorded before the next part goes out: a crash in between repeats only
                 # this message (see the module's docstring), never the ones before it.
                 async with self.db.transaction() as conn:
                     await self.outbox.mark_part_sent(conn, item.id, index + 1, first)
                 item = replace(item, parts_sent=index + 1, external_id=first, attempts=0)
-        async with self.db.transaction() as conn:
-            await self.outbox.mark_sent(conn, item.id, first, self.clock(), parts=len(parts))
+            else:
+                # Into the database with the flush's next turn, with others finished by then.
+                self._confirmed.append(mark)
         return "sent"
 
     async def _refused(self, item: OutboxItem) -> str | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from sqlite3 import Row
+from typing import Protocol
 
 from storage._time import from_db, to_db
 from storage.db import Connection, fetch_all, fetch_one
@@ -22,6 +24,17 @@ class OutboxItem:
     is_due: bool
     parts_sent: int = 0  # messages of the reply already confirmed by the messenger
     external_id: str | None = None  # the id of its first message, once that is sent
+
+
+class SentMark(Protocol):
+    """A reply the messenger confirmed whole (delivery's journal marks are such)."""
+
+    @property
+    def item_id(self) -> int: ...
+    @property
+    def parts_sent(self) -> int: ...
+    @property
+    def external_id(self) -> str | None: ...
 
 
 class OutboxRepo:
@@ -93,22 +106,6 @@ class OutboxRepo:
         await conn.execute(
             "UPDATE outbox SET parts_sent = ?, external_id = ?, attempts = 0 WHERE id = ?",
             (parts_sent, external_id, item_id),
-        )
-
-    async def mark_sent(
-        self,
-        conn: Connection,
-        item_id: int,
-        external_id: str | None,
-        now: datetime,
-        *,
-        parts: int = 1,
-    ) -> None:
-        """Every one of the reply's `parts` messages is delivered."""
-        await conn.execute(
-            "UPDATE outbox SET status = 'sent', sent_at = ?, external_id = ?, parts_sent = ?,"
-            " attempts = attempts + 1, error = NULL WHERE id = ?",
-            (to_db(now), external_id, parts, item_id),
         )
 
     async def postpone(
@@ -228,6 +225,16 @@ class OutboxRepo:
             (*values, limit),
         )
         return cur.rowcount
+
+    async def mark_sent(self, conn: Connection, marks: Sequence[SentMark], now: datetime) -> None:
+        """Whole replies delivered (every message of each), in one statement: delivery
+        records together what finished since its last turn."""
+        stamp = to_db(now)
+        await conn.executemany(
+            "UPDATE outbox SET status = 'sent', sent_at = ?, external_id = ?, parts_sent = ?,"
+            " attempts = attempts + 1, error = NULL WHERE id = ?",
+            [(stamp, m.external_id, m.parts_sent, m.item_id) for m in marks],
+        )
 
 
 def _like_prefix(prefix: str) -> str:

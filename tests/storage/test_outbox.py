@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+from bot.sent_journal import Mark
 from storage.db import Database
 from storage.outbox import OutboxRepo
 
@@ -44,7 +45,7 @@ async def _sent(
 ) -> int:
     item_id = await _add(db, text, chat_id=chat_id, ref=ref)
     async with db.transaction() as conn:
-        await repo.mark_sent(conn, item_id, external_id, NOW)
+        await repo.mark_sent(conn, [Mark(item_id, 1, external_id, True)], NOW)
     return item_id
 
 
@@ -90,7 +91,7 @@ async def test_nothing_queued_means_nothing_pending_and_no_due_time(db: Database
 async def test_a_sent_message_leaves_the_queue_and_is_known_as_ours(db: Database) -> None:
     item_id = await _add(db, "Картка запитання №1", chat_id="-100500", ref="ticket:1")
     async with db.transaction() as conn:
-        await repo.mark_sent(conn, item_id, "777", NOW)
+        await repo.mark_sent(conn, [Mark(item_id, 1, "777", True)], NOW)
         assert await repo.pending(conn, NOW) == []
         assert await repo.next_due_at(conn) is None
         assert await repo.is_ours(conn, "telegram", "-100500", "777")
@@ -113,7 +114,7 @@ async def test_a_reply_sent_in_part_keeps_its_progress_and_its_first_message(
         # A librarian may answer the card already: it is known by its first message.
         assert await repo.find_ref(conn, "telegram", "-100500", "778") == "ticket:2"
 
-        await repo.mark_sent(conn, item_id, "778", NOW, parts=2)
+        await repo.mark_sent(conn, [Mark(item_id, 2, "778", True)], NOW)
         assert await repo.pending(conn, NOW) == []
         assert await repo.find_external(conn, "telegram", "-100500", "ticket:2") == "778"
 
@@ -155,7 +156,7 @@ async def test_the_next_due_time_is_the_earliest_pending_one(db: Database) -> No
         await repo.postpone(conn, early, NOW + timedelta(minutes=5), "timeout")
         await repo.postpone(conn, late, NOW + timedelta(minutes=2), "timeout")
         assert await repo.next_due_at(conn) == NOW + timedelta(minutes=2)
-        await repo.mark_sent(conn, late, "1", NOW + timedelta(minutes=2))
+        await repo.mark_sent(conn, [Mark(late, 1, "1", True)], NOW + timedelta(minutes=2))
         assert await repo.next_due_at(conn) == NOW + timedelta(minutes=5)
 
 
