@@ -109,7 +109,8 @@ class Core:
             ctx = Context(event, user, conn, s, step, data)
             await self._route(ctx)
             if ctx.step is None:
-                await s.dialogs.clear(conn, user.id)
+                if saved is not None:  # most events are outside any dialog: nothing to clear
+                    await s.dialogs.clear(conn, user.id)
             else:
                 await s.dialogs.save(conn, user.id, ctx.step, ctx.data, ctx.now)
             queued = await self._queue(conn, ctx.outgoing)
