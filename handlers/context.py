@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from handlers.hours import WorkingHours
 from handlers.messages import STAFF_CHAT, Address, Attachment, Button, Event, Reply
 from knowledge_base.holder import KnowledgeBaseHolder
+from knowledge_base.search import SearchResult
 from storage.appeals import AppealsRepo
 from storage.bookings import BookingsRepo
 from storage.consents import ConsentsRepo
@@ -146,6 +147,16 @@ class Scope:
         self.outgoing.append(Outgoing(to, reply))
 
 
+class SearchFirst(Exception):
+    """Raised by `Context.search` when the question needs the meaning model: the core
+    rolls the transaction back, searches with the database free, and handles the event
+    again — the search is then remembered."""
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+
 class Context(Scope):
     """One event being handled, inside one database transaction.
 
@@ -161,14 +172,28 @@ class Context(Scope):
         services: Services,
         step: str | None,
         data: dict[str, Any],
+        *,
+        search_inside: bool = False,
     ) -> None:
         super().__init__(conn, services)
         self.event = event
         self.user = user
         self.step = step
         self.data = data
+        self._search_inside = search_inside
         # For a reply in the staff chat: the `ref` of the bot message replied to.
         self.reply_ref: str | None = None
+
+    async def search(self, question: str) -> SearchResult:
+        """The knowledge base's decision for a question.
+
+        The model takes tens of milliseconds, and the database is held while an event is
+        handled: a question that needs it is searched before the transaction instead
+        (`SearchFirst`), unless the core already tried that."""
+        kb = self.services.kb
+        if not self._search_inside and kb.needs_model(question):
+            raise SearchFirst(question)
+        return await kb.search(question)
 
     @property
     def here(self) -> Address:

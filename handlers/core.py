@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from handlers import menu, payloads, texts
-from handlers.context import Context, Job, Outgoing, Scope, Services
+from handlers.context import Context, Job, Outgoing, Scope, SearchFirst, Services
 from handlers.flood import FloodGuard, Verdict
 from handlers.menu import smalltalk
 from handlers.messages import STAFF, STAFF_CHAT, Address, Event, Reply, opaque_user
@@ -87,6 +87,18 @@ class Core:
                 # Before the transaction: spam is not written anywhere, not even the inbox.
                 log.debug("over the rate limit, dropped: channel=%s", event.channel)
                 return []
+        try:
+            return await self._transact(event, verdict, search_inside=False)
+        except SearchFirst as first:
+            # The meaning model runs with the database free for others; then the event is
+            # handled from the start, its search remembered.
+            await s.kb.search(first.question)
+            return await self._transact(event, verdict, search_inside=True)
+
+    async def _transact(
+        self, event: Event, verdict: Verdict, *, search_inside: bool
+    ) -> list[Outgoing]:
+        s = self.services
         async with self.db.transaction() as conn:
             if event.update_key and not await s.inbox.claim(
                 conn, event.channel, event.update_key, s.clock()
@@ -106,7 +118,7 @@ class Core:
             event = await self._typed_button(conn, event)
             saved = await s.dialogs.load(conn, user.id)
             step, data = saved if saved else (None, {})
-            ctx = Context(event, user, conn, s, step, data)
+            ctx = Context(event, user, conn, s, step, data, search_inside=search_inside)
             await self._route(ctx)
             if ctx.step is None:
                 if saved is not None:  # most events are outside any dialog: nothing to clear

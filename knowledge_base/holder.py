@@ -73,6 +73,20 @@ class KnowledgeBaseHolder:
     def semantic_ready(self) -> bool:
         return self.base.meaning is not None and self._embedder is not None
 
+    def needs_model(self, text: str) -> bool:
+        """Whether answering `text` would run the model now (it is ready and the question
+        was not asked lately): tens of milliseconds, which the caller may want to spend
+        outside its database transaction (see `Context.search`)."""
+        base, embedder = self.base, self._embedder
+        if embedder is None or base.meaning is None:
+            return False
+        found = self._recent.get(self._key(base, text))
+        return found is None or found[0] is not base
+
+    def _key(self, base: KnowledgeBase, text: str) -> tuple[int, int, str]:
+        meaning = base.meaning if self._embedder is not None else None
+        return (id(base), id(meaning), " ".join(text.casefold().split()))
+
     async def search(self, text: str) -> SearchResult:
         """The decision for a question: words and meaning once the vectors are ready.
 
@@ -80,7 +94,7 @@ class KnowledgeBaseHolder:
         are kept, per base and engine, so a repeated question costs no model time."""
         base, embedder = self.base, self._embedder
         meaning = base.meaning if embedder is not None else None
-        key = (id(base), id(meaning), " ".join(text.casefold().split()))
+        key = self._key(base, text)
         found = self._recent.get(key)
         if found is not None and found[0] is base:
             self._recent.move_to_end(key)

@@ -37,7 +37,7 @@ async def on_question(ctx: Context) -> None:
     files = ctx.event.attachments
     if files:
         # A photo of a bill or a letter is often the question itself: it goes with the card.
-        found = (await ctx.services.kb.search(text)).candidates[:3] if text else []
+        found = (await ctx.search(text)).candidates[:3] if text else []
         question = _with_files(text, files)
         await open_ticket(ctx, question, "menu", [c.article.id for c in found], None, files)
         return
@@ -52,7 +52,7 @@ async def on_question(ctx: Context) -> None:
         ctx.say(texts.ASK_NOT_A_QUESTION, [[CANCEL]])
         return
     # What the knowledge base would have said is useful to the librarian too.
-    found = (await ctx.services.kb.search(text)).candidates[:3]
+    found = (await ctx.search(text)).candidates[:3]
     await open_ticket(ctx, text, "menu", [c.article.id for c in found], None)
 
 

@@ -85,7 +85,7 @@ async def _follow_up_choice(ctx: Context, *, follow_up: bool) -> None:
 
 async def answer(ctx: Context, question: str) -> None:
     """Search the knowledge base and answer, suggest or offer a librarian."""
-    result = await ctx.services.kb.search(question)
+    result = await ctx.search(question)
     answer = result.candidates[0].article if result.decision == "answer" else None
     query_id = await ctx.services.kb_queries.add(
         ctx.conn,

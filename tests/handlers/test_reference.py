@@ -1,14 +1,25 @@
 from __future__ import annotations
 
+import asyncio
 import shutil
+import threading
 from pathlib import Path
 
 from bot import render
 from handlers import texts
+from handlers.messages import Event
 from knowledge_base.holder import KnowledgeBaseHolder, MeaningSettings
 from storage.db import Database
 from tests.fakes.embedder import CONCEPT_ARTICLES, TEST_EMBEDDER
-from tests.harness import STAFF_CHAT, TEST_KB, Chat, FakeClock, make_core, write_articles
+from tests.harness import (
+    STAFF_CHAT,
+    TEST_CHANNEL,
+    TEST_KB,
+    Chat,
+    FakeClock,
+    make_core,
+    write_articles,
+)
 
 
 async def test_a_confident_answer_shows_the_article_links_and_asks_if_it_helped(
@@ -165,4 +176,40 @@ async def test_with_meaning_search_a_paraphrase_reaches_the_article(
     [reply] = await chat.say("яка погода завтра")
     assert reply.text == texts.KB_NONE
     assert reply.labels == [texts.BTN_HAND_OVER, texts.BTN_MENU]
+    await kb.close()
+
+
+async def test_a_question_for_the_model_does_not_hold_back_other_residents(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    folder = write_articles(tmp_path / "articles", CONCEPT_ARTICLES)
+    kb = KnowledgeBaseHolder.load(folder, MeaningSettings(tmp_path / "v.sqlite3", TEST_EMBEDDER))
+    kb.start_embedding()
+    await kb.wait_embedded()
+    assert kb.embedder is not None
+    model = kb.embedder
+    thinking, done_thinking = threading.Event(), threading.Event()
+    real_queries = model.queries
+
+    def slow_queries(questions):  # type: ignore[no-untyped-def]
+        thinking.set()  # a model busy with a long question, as under a crowd
+        assert done_thinking.wait(10)
+        return real_queries(questions)
+
+    model.queries = slow_queries  # type: ignore[method-assign]
+    core, delivery, sender = make_core(db, clock, kb=kb)
+    asking = asyncio.create_task(Chat(core, delivery, sender).say("о котрій ви зачиняєтеся"))
+    assert await asyncio.to_thread(thinking.wait, 10)
+
+    # While the model works, another resident is answered: the database is not held.
+    other = Event(TEST_CHANNEL, "2002", "2002", text="/start")
+    [greeting] = await asyncio.wait_for(core.handle(other), 5)
+    assert greeting.reply.text.startswith("Вітаю!")
+
+    done_thinking.set()
+    replies = await asyncio.wait_for(asking, 10)
+    article, feedback = [r for r in replies if r.chat_id == "1001"]
+    assert article.text.startswith("**Графік роботи бібліотеки**")
+    assert feedback.text == texts.KB_FEEDBACK
+    assert len(model.queries_embedded) == 1  # searched once, before the transaction
     await kb.close()
