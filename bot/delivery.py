@@ -156,7 +156,9 @@ class Delivery:
             while True:
                 self._wake.clear()
                 room = self.parallel - len(running)
-                async with self.db.transaction() as conn:
+                # A turn with nothing to mark only reads: no BEGIN … COMMIT.
+                turn = self.db.transaction() if self._confirmed else self.db.reading()
+                async with turn as conn:
                     await self._record_sent(conn)
                     heads: list[OutboxItem] = []
                     if room > 0:
@@ -165,7 +167,8 @@ class Delivery:
                         )
                     start = self._startable(heads, running, waiting)
                     if not running and not start:
-                        self._next_due = await self.outbox.next_due_at(conn)
+                        # No pending row at all: no retry to wait for, nothing to ask.
+                        self._next_due = await self.outbox.next_due_at(conn) if heads else None
                 for item in start:
                     running[asyncio.create_task(self._deliver(item))] = (item.channel, item.chat_id)
                 if not running:

@@ -94,6 +94,15 @@ class Database:
                 raise
             await self._conn.execute("COMMIT")
 
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Connection]:
+        """Yield the connection for reads only, without BEGIN … COMMIT: two round trips
+        fewer than `transaction()`, for a look that writes nothing (each statement reads a
+        consistent snapshot by itself). The lock is still taken: on the one connection, a
+        statement of another coroutine's open transaction must not be interleaved."""
+        async with self._lock:
+            yield self._conn
+
     async def schema_version(self) -> int:
         async with self._lock:
             return await _current_version(self._conn)

@@ -478,6 +478,13 @@ class FakeTelegramServer(LoopbackServer):
         """Updates queued and not yet confirmed (getUpdates offset) or delivered (webhook)."""
         return copy.deepcopy(self._updates)
 
+    async def wait_all_confirmed(self, timeout: float = 5) -> None:  # noqa: ASYNC109
+        """Until every queued update is confirmed (a getUpdates offset past it): a bot
+        confirms a batch with its next poll, which may come after its replies."""
+        async with asyncio.timeout(timeout):
+            while self._updates:
+                await self._updates_signal.wait(None)
+
     # -- what the bot did --------------------------------------------------------------------
 
     async def wait_for(
