@@ -137,3 +137,17 @@ async def test_a_read_is_one_round_trip_to_the_database_thread(
         )
         assert (again.id, again.display_name, again.last_seen) == (user.id, "Олена", LATER)
         assert len(hops) == 3, hops
+
+
+def test_timestamps_are_stored_as_sortable_utc_text_and_read_back_exactly() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from storage._time import from_db, to_db
+
+    kyiv_evening = datetime(2026, 11, 30, 21, 5, 7, 42, tzinfo=timezone(timedelta(hours=2)))
+    assert to_db(kyiv_evening) == "2026-11-30T19:05:07.000042Z"
+    assert to_db(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01T00:00:00.000000Z"
+    assert from_db(to_db(kyiv_evening)) == kyiv_evening
+    assert from_db("2026-11-30T19:05:07.000042Z").tzinfo == UTC
+    later = kyiv_evening + timedelta(microseconds=1)
+    assert to_db(kyiv_evening) < to_db(later)  # text order is time order
