@@ -161,11 +161,16 @@ class Delivery:
                 async with turn as conn:
                     await self._record_sent(conn)
                     heads: list[OutboxItem] = []
-                    if room > 0:
-                        heads = await self.outbox.pending(
-                            conn, self.clock(), limit=self.parallel * 4 + len(running)
-                        )
-                    start = self._startable(heads, running, waiting)
+                    start: list[OutboxItem] = []
+                    while room > 0:
+                        # Enough heads to find `room` chats to start: the heads of chats
+                        # being served or waiting are read too, and skipped. Heads found not
+                        # due join `waiting`, so reading again reaches further.
+                        limit = room + len(running) + len(waiting)
+                        heads = await self.outbox.pending(conn, self.clock(), limit=limit)
+                        start = self._startable(heads, running, waiting)
+                        if start or len(heads) < limit:
+                            break
                     if not running and not start:
                         # No pending row at all: no retry to wait for, nothing to ask.
                         self._next_due = await self.outbox.next_due_at(conn) if heads else None

@@ -237,3 +237,20 @@ async def test_a_message_confirmed_just_before_a_kill_is_not_sent_again_after_re
     assert [text for _chat, text in sender.delivered] == [
         "Дякую! Ваше запитання №7 передано бібліотекарям."
     ]
+
+
+async def test_a_reply_behind_many_chats_waiting_for_a_retry_still_goes_out_at_once(
+    db: Database, clock: FakeClock
+) -> None:
+    # Twelve chats hit flood control: their messages wait a minute, queued first.
+    sender = FlakySender()
+    for number in range(12):
+        chat = f"w{number}"
+        await queue(db, chat, f"Нагадування {number}", clock.now)
+        sender.failures[chat] = [RetryLater(60, "flood control")]
+    delivery = Delivery(db, {"t": sender}, clock, parallel=2)
+    assert await delivery.flush() == 0
+    # A resident writes: the reply must not wait behind the twelve.
+    await queue(db, "1001", "Головне меню", clock.now)
+    assert await delivery.flush() == 1
+    assert sender.delivered == [("1001", "Головне меню")]
