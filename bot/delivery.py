@@ -3,8 +3,7 @@
 Rows are written by the core in the same transaction as the state that caused them, so a
 crash before delivery only delays a message. A reply may take several messages (its
 sender's `parts`); each is recorded as soon as the messenger confirms it — appended to the
-sent journal at once, and into the outbox (the last message of a reply with others
-finished meanwhile, in delivery's next short transaction) — and a retry, or a restart,
+sent journal, then marked in the outbox with one statement — and a retry, or a restart,
 resumes at the first unrecorded one. So the only
 message that can go out twice is one the messenger took but whose record was not written:
 the bot stopped between the two, or the messenger's answer was lost on the way (a timeout
@@ -104,7 +103,6 @@ class Delivery:
         self.journal = journal  # marks written the instant a send is confirmed
         self._wake = asyncio.Event()
         self._flush_lock = asyncio.Lock()
-        self._confirmed: list[Mark] = []  # whole replies sent, not yet marked in the outbox
         self._next_due: datetime | None = None  # when the earliest postponed reply is due
 
     def wake(self) -> None:
@@ -143,12 +141,9 @@ class Delivery:
 
         Chats are served in parallel (at most `parallel` at once), each chat strictly in
         order: one chat whose sends stall, or that is told to wait (429), holds back only
-        itself. Urgent rows (replies to what people just did) are started first.
-
-        Each turn is one short transaction: the replies finished since the last turn are
-        marked sent (a batch, not a transaction each — the journal already holds every
-        confirmation) and the next chats' heads are read; when nothing is left to do, the
-        moment of the next retry is read in it too."""
+        itself. Urgent rows (replies to what people just did) are started first. A turn
+        reads the next chats' heads (and, when nothing is left to do, the moment of the
+        next retry) without a transaction: reads only, each consistent by itself."""
         async with self._flush_lock:
             sent = 0
             running: dict[asyncio.Task[Outcome], tuple[str, str]] = {}
@@ -156,10 +151,8 @@ class Delivery:
             while True:
                 self._wake.clear()
                 room = self.parallel - len(running)
-                # A turn with nothing to mark only reads: no BEGIN … COMMIT.
-                turn = self.db.transaction() if self._confirmed else self.db.reading()
-                async with turn as conn:
-                    await self._record_sent(conn)
+                # A turn only reads: no BEGIN … COMMIT.
+                async with self.db.autocommit() as conn:
                     heads: list[OutboxItem] = []
                     start: list[OutboxItem] = []
                     while room > 0:
@@ -233,11 +226,6 @@ class Delivery:
             busy.add(chat)
         return start
 
-    async def _record_sent(self, conn: Connection) -> None:
-        if self._confirmed:
-            marks, self._confirmed = self._confirmed, []
-            await self.outbox.mark_sent(conn, marks, self.clock())
-
     async def _deliver(self, item: OutboxItem) -> Outcome:
         sender = self.senders.get(item.channel)
         if sender is None:
@@ -265,15 +253,15 @@ class Delivery:
             mark = Mark(item.id, index + 1, first, index + 1 == len(parts))
             if self.journal is not None:
                 self.journal.write(mark)
-            if not mark.done:
-                # Recorded before the next part goes out: a crash in between repeats only
-                # this message (see the module's docstring), never the ones before it.
-                async with self.db.transaction() as conn:
+            # Recorded at once, one statement (a staff card must be known by its id before
+            # a librarian can reply to it), and before the next part goes out: a crash in
+            # between repeats only this message (see the module's docstring).
+            async with self.db.autocommit() as conn:
+                if mark.done:
+                    await self.outbox.mark_sent(conn, [mark], self.clock())
+                else:
                     await self.outbox.mark_part_sent(conn, item.id, index + 1, first)
-                item = replace(item, parts_sent=index + 1, external_id=first, attempts=0)
-            else:
-                # Into the database with the flush's next turn, with others finished by then.
-                self._confirmed.append(mark)
+            item = replace(item, parts_sent=index + 1, external_id=first, attempts=0)
         return "sent"
 
     async def _refused(self, item: OutboxItem) -> str | None:

@@ -95,11 +95,12 @@ class Database:
             await self._conn.execute("COMMIT")
 
     @asynccontextmanager
-    async def reading(self) -> AsyncIterator[Connection]:
-        """Yield the connection for reads only, without BEGIN … COMMIT: two round trips
-        fewer than `transaction()`, for a look that writes nothing (each statement reads a
-        consistent snapshot by itself). The lock is still taken: on the one connection, a
-        statement of another coroutine's open transaction must not be interleaved."""
+    async def autocommit(self) -> AsyncIterator[Connection]:
+        """Yield the connection outside any BEGIN … COMMIT: each statement is a transaction
+        of its own (a read sees one consistent snapshot; a write is atomic by itself), two
+        round trips fewer than `transaction()`. For one statement, or reads that need not
+        agree with each other. The lock is still taken: on the one connection, a statement
+        of another coroutine's open transaction must not be interleaved."""
         async with self._lock:
             yield self._conn
 
