@@ -4,10 +4,10 @@ Rows are written by the core in the same transaction as the state that caused th
 crash before delivery only delays a message. A reply may take several messages (its
 sender's `parts`); each is recorded as soon as the messenger confirms it — appended to the
 sent journal, then marked in the outbox with one statement — and a retry, or a restart,
-resumes at the first unrecorded one. So the only
-message that can go out twice is one the messenger took but whose record was not written:
-the bot stopped between the two, or the messenger's answer was lost on the way (a timeout
-after it had taken the message). That is at most one message per such event.
+resumes at the first unrecorded one. So the only message that can go out twice is one the
+messenger took but whose record was not written: the bot stopped between the two, or the
+messenger's answer was lost on the way (a timeout after it had taken the message). That
+is at most one message per such event and chat being served at that moment.
 
 Rules about whether a message may go out at all on a channel (Viber's billed messages) are
 delivery policies, consulted before each send: channels only render and send.
@@ -185,8 +185,6 @@ class Delivery:
                 except asyncio.CancelledError:
                     for task in watched:  # stopping: no send goes on behind our back
                         task.cancel()
-                    # Not waiting for the database here: what was confirmed since the last
-                    # turn is in the journal, and the next start records it.
                     raise
                 if woken is not None:
                     woken.cancel()
