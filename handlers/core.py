@@ -282,6 +282,11 @@ class Core:
             # A reply to the bot that goes nowhere: say so rather than keep silent.
             ctx.to_staff(texts.STAFF_REPLY_GOES_NOWHERE)
             return
+        if event.reply_to and event.reply_to_bot:
+            # The bot's message, but not in the outbox: posted after the backup the database
+            # was restored from, or its send not yet recorded. The answer went nowhere.
+            ctx.to_staff(texts.STAFF_REPLY_UNKNOWN_MESSAGE)
+            return
         # Anything else is librarians talking among themselves: not ours to answer.
 
     async def _side_effects(self, scope: Scope) -> list[Outgoing]:

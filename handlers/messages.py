@@ -40,6 +40,7 @@ class Event:
     update_key: str | None = None  # the channel's id of the update, to drop redeliveries
     message_id: str | None = None
     reply_to: str | None = None  # id of the message this one replies to, in the same chat
+    reply_to_bot: bool = False  # that message is the bot's own (known to us or not)
     from_staff_chat: bool = False
     is_staff: bool = False  # the channel verified the sender is a member of the staff chat
 

@@ -335,6 +335,9 @@ class TelegramChannel(InputChannel):
             update_key=self._key(update),
             message_id=str(message.message_id),
             reply_to=str(reply_to.message_id) if reply_to else None,
+            reply_to_bot=bool(
+                reply_to and reply_to.from_user and reply_to.from_user.id == self.bot.id
+            ),
             from_staff_chat=in_staff_chat,
         )
 

@@ -352,6 +352,31 @@ async def test_chatid_in_a_group_tells_its_id_for_staff_chat_id(
         assert [c for c in tg.calls if c.method == "sendMessage" and c.chat_id == group] == [reply]
 
 
+async def test_a_reply_to_a_card_the_restored_database_does_not_know_is_told_not_lost(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    tg.set_chat_member(STAFF_CHAT_ID, LIBRARIAN, "member")
+    async with running(settings_for(tg, tmp_path / "before"), tg):
+        await open_ask_librarian(tg)
+        tg.send_text("Де подивитися розклад курсів?")
+        card = await tg.wait_for("sendMessage", to_chat(STAFF_CHAT_ID, "❓ Запитання №1"))
+    # The database is restored from a copy made before the card was posted.
+    async with running(settings_for(tg, tmp_path / "restored"), tg):
+        tg.send_text(
+            "Розклад є в розділі «Навчання».",
+            user_id=LIBRARIAN,
+            first_name="Ірина",
+            reply_to_message_id=card.result["message_id"],
+            chat_id=STAFF_CHAT_ID,
+            chat_type="supergroup",
+        )
+        notice = await tg.wait_for(
+            "sendMessage", to_chat(STAFF_CHAT_ID, texts.STAFF_REPLY_UNKNOWN_MESSAGE)
+        )
+    assert "Reply" in shown(notice) and "/queue" in shown(notice)
+    assert "Розклад є" not in " ".join(tg.sent_texts(CITIZEN))  # nothing went to anyone
+
+
 async def test_a_photo_with_a_question_reaches_the_staff_chat_as_a_reply_to_its_card(
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
