@@ -53,6 +53,7 @@ class KnowledgeBaseHolder:
         self._recent: OrderedDict[tuple[int, int, str], tuple[KnowledgeBase, SearchResult]] = (
             OrderedDict()
         )
+        self._searching: dict[tuple[int, int, str], asyncio.Future[SearchResult]] = {}
         self._model_failed = False
         self._embedding: asyncio.Task[None] | None = None
         # Set on close: the embedding thread stops at its next batch, so a shutdown
@@ -91,7 +92,9 @@ class KnowledgeBaseHolder:
         """The decision for a question: words and meaning once the vectors are ready.
 
         A crowd after a city announcement asks the same few questions: the last answers
-        are kept, per base and engine, so a repeated question costs no model time."""
+        are kept, per base and engine, so a repeated question costs no model time; and
+        while one is being searched, others asking it wait for that search rather than
+        start their own."""
         base, embedder = self.base, self._embedder
         meaning = base.meaning if embedder is not None else None
         key = self._key(base, text)
@@ -99,7 +102,15 @@ class KnowledgeBaseHolder:
         if found is not None and found[0] is base:
             self._recent.move_to_end(key)
             return found[1]
-        result = await self._search(base, embedder if meaning is not None else None, text)
+        running = self._searching.get(key)
+        if running is None:
+            running = asyncio.ensure_future(
+                self._search(base, embedder if meaning is not None else None, text)
+            )
+            self._searching[key] = running
+            running.add_done_callback(lambda _: self._searching.pop(key, None))
+        # Shielded: one asker giving up (its event cancelled) does not cancel the others'.
+        result = await asyncio.shield(running)
         self._recent[key] = (base, result)
         if len(self._recent) > RECENT_QUESTIONS:
             self._recent.popitem(last=False)

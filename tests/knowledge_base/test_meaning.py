@@ -253,3 +253,33 @@ async def test_a_question_asked_again_costs_no_model_time_until_the_base_changes
     await holder.search("о котрій ви зачиняєтеся")  # a new base: asked of the model again
     assert model.queries_embedded == ["о котрій ви зачиняєтеся"] * 2
     await holder.close()
+
+
+async def test_a_crowd_asking_the_same_question_at_once_costs_one_run_of_the_model(
+    folder: Path, tmp_path: Path
+) -> None:
+    import asyncio
+    import threading
+
+    holder = await embedded(folder, tmp_path)
+    model = cast(ConceptEmbedder, holder.embedder)
+    thinking, done_thinking = threading.Event(), threading.Event()
+    real_queries = model.queries
+
+    def slow_queries(questions):  # type: ignore[no-untyped-def]
+        thinking.set()
+        assert done_thinking.wait(10)
+        return real_queries(questions)
+
+    model.queries = slow_queries  # type: ignore[method-assign]
+    question = "о котрій ви зачиняєтеся"
+    first = asyncio.create_task(holder.search(question))
+    assert await asyncio.to_thread(thinking.wait, 10)
+    # Twenty more ask while the model works on the first (spacing and case differ).
+    crowd = [asyncio.create_task(holder.search("  О котрій  ви зачиняєтеся ")) for _ in range(20)]
+    await asyncio.sleep(0)  # one turn of the loop: each of them starts its search now
+    done_thinking.set()
+    results = await asyncio.gather(first, *crowd)
+    assert len(model.queries_embedded) == 1
+    assert {r.candidates[0].article.id for r in results} == {"opening-hours"}
+    await holder.close()
