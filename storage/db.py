@@ -39,8 +39,9 @@ async def fetch_one(conn: Connection, sql: str, params: Iterable[Any] = ()) -> s
 class Database:
     """Owns the single aiosqlite connection.
 
-    Every read and write goes through `transaction()`: a lock serialises them, because
-    statements of two coroutines interleaved on one connection would share a transaction.
+    Every read and write goes through `transaction()` (or, for single statements,
+    `autocommit()`): a lock serialises them, because statements of two coroutines
+    interleaved on one connection would share a transaction.
     """
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
