@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from storage._time import from_db, to_db
 from storage.db import Connection, Database, _migrations, fetch_all, fetch_one
 from storage.outbox import OutboxRepo
 from storage.users import UsersRepo
@@ -140,10 +141,6 @@ async def test_a_read_is_one_round_trip_to_the_database_thread(
 
 
 def test_timestamps_are_stored_as_sortable_utc_text_and_read_back_exactly() -> None:
-    from datetime import UTC, datetime, timedelta, timezone
-
-    from storage._time import from_db, to_db
-
     kyiv_evening = datetime(2026, 11, 30, 21, 5, 7, 42, tzinfo=timezone(timedelta(hours=2)))
     assert to_db(kyiv_evening) == "2026-11-30T19:05:07.000042Z"
     assert to_db(datetime(2026, 1, 1, tzinfo=UTC)) == "2026-01-01T00:00:00.000000Z"
