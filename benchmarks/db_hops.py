@@ -1,15 +1,16 @@
-"""Round trips to the database thread per handled event: what a resident's message costs.
+"""What a resident's message costs the database: statements, and hops to another thread.
 
 Run by hand (`.venv/bin/python benchmarks/db_hops.py [CHECKOUT]`); it prints figures and
-asserts nothing. Every aiosqlite call is one hop to the database thread and back (a queue
-put, a thread wake-up, a future resolved through the loop's self-pipe); aiosqlite's
-`Connection._execute` is the single entry point of every hop, so wrapping it counts them.
+asserts nothing. Events and deliveries run their statements inline, on the event loop's
+thread (`Database.transaction`, `autocommit`); jobs and exports on aiosqlite's thread
+(`Database.in_thread`), where every statement is a hop there and back. Statements are
+counted with sqlite3's trace callback, hops by wrapping aiosqlite's `Connection._execute`,
+the single entry point of every one.
 
 A conversation of `tests/harness.py` (the real core, database and outbox, a collecting
 channel) goes through /start, a menu press, a knowledge-base question and its feedback;
-each step's hops are split into handling the event (`core.handle`) and delivering what
-it queued (`delivery.flush`). CHECKOUT (default: this one) is the tree measured, so that
-an older commit's worktree can be compared with the same script.
+each step is split into handling the event (`core.handle`) and delivering what it queued
+(`delivery.flush`). CHECKOUT (default: this one) is the tree measured.
 """
 
 from __future__ import annotations
@@ -37,21 +38,27 @@ STEPS: list[tuple[str, dict[str, str]]] = [
 ]
 
 
-class HopCounter:
+class Counter:
     def __init__(self, db: Database) -> None:
-        conn = db._conn  # the measurement needs the raw connection
-        self.count = 0
-        original = conn._execute
+        self.statements = 0
+        self.hops = 0
+        db._inline.raw.set_trace_callback(self._statement)  # the measurement needs them
+        threaded = db._threaded.conn
+        original = threaded._execute
 
         async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
-            self.count += 1
+            self.hops += 1
             return await original(fn, *args, **kwargs)
 
-        conn._execute = counted  # type: ignore[method-assign]
+        threaded._execute = counted  # type: ignore[method-assign]
 
-    def take(self) -> int:
-        count, self.count = self.count, 0
-        return count
+    def _statement(self, _sql: str) -> None:
+        self.statements += 1
+
+    def take(self) -> str:
+        taken = f"{self.statements}/{self.hops}"
+        self.statements = self.hops = 0
+        return taken
 
 
 async def main() -> None:
@@ -60,28 +67,24 @@ async def main() -> None:
         clock = FakeClock()
         core, delivery, sender = make_core(db, clock)
         chat = Chat(core, delivery, sender)
-        hops = HopCounter(db)
+        counter = Counter(db)
         print(f"checkout: {ROOT}")
-        print(f"{'step':<28} {'handle':>7} {'deliver':>8} {'total':>6}")
-        totals = [0, 0]
+        print("statements/hops to aiosqlite's thread")
+        print(f"{'step':<28} {'handle':>7} {'deliver':>8}")
         for number, (name, step) in enumerate(STEPS, start=1):
             fields = {"display_name": chat.name, "update_key": str(number)}
             if "press" in step:
                 fields["payload"] = chat.button(step["press"]).payload
             else:
                 fields["text"] = step["text"]
-            # An update key as the real channels give one: the inbox's dedup is a hop too.
+            # An update key as the real channels give one: the inbox's dedup costs too.
             event = Event(TEST_CHANNEL, chat.user_id, chat.chat_id, **fields)
-            hops.take()
+            counter.take()
             await core.handle(event)
-            handled = hops.take()
+            handled = counter.take()
             await delivery.flush()
-            delivered = hops.take()
-            totals[0] += handled
-            totals[1] += delivered
-            print(f"{name:<28} {handled:>7} {delivered:>8} {handled + delivered:>6}")
-        label = f"all {len(STEPS)} steps"
-        print(f"{label:<28} {totals[0]:>7} {totals[1]:>8} {sum(totals):>6}")
+            delivered = counter.take()
+            print(f"{name:<28} {handled:>7} {delivered:>8}")
         await db.close()
 
 

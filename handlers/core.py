@@ -152,7 +152,9 @@ class Core:
         queued: list[Outgoing] = []
         for _ in range(MAX_JOB_ROUNDS):
             try:
-                async with self.db.transaction() as conn:
+                # On aiosqlite's thread: a job may go through many rows, and the event
+                # loop keeps answering residents meanwhile (they wait only for the lock).
+                async with self.db.in_thread() as conn:
                     scope = Scope(conn, self.services)
                     more = await job.run(scope)
                     committed = await self._queue(conn, scope.outgoing, urgent=not job.bulk)

@@ -1,4 +1,4 @@
-"""SQLite access: one connection, explicit transactions, numbered SQL migrations."""
+"""SQLite access: transactions inline or on aiosqlite's thread, numbered SQL migrations."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import aiosqlite
 
@@ -18,50 +18,106 @@ log = logging.getLogger(__name__)
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
-Connection = aiosqlite.Connection
+
+class Cursor(Protocol):
+    """What a write tells back: the rows it changed, the id it inserted."""
+
+    @property
+    def rowcount(self) -> int: ...
+    @property
+    def lastrowid(self) -> int | None: ...
+
+
+class Connection(Protocol):
+    """What repositories use of a connection; both kinds below give it."""
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> Cursor: ...
+    async def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> Cursor: ...
+    async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]: ...
+
+
+class _Inline:
+    """SQLite called on the event loop's own thread. Our statements are short, indexed and
+    take microseconds; a hop to a worker thread and back costs more than that, and every
+    hop of a transaction waited for the event loop while the database was held
+    (benchmarks/load.py: about 3 ms a transaction, the bot's limit under a crowd)."""
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self.raw = raw
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> Cursor:
+        return self.raw.execute(sql, tuple(params))
+
+    async def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> Cursor:
+        return self.raw.executemany(sql, [tuple(row) for row in params])
+
+    async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return self.raw.execute(sql, tuple(params)).fetchall()
+
+
+class _Threaded:
+    """aiosqlite's connection: each statement on its own thread, the event loop free
+    meanwhile. For work that may take long (scheduled jobs over many rows, exports)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> Cursor:
+        return await self.conn.execute(sql, params)
+
+    async def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> Cursor:
+        return await self.conn.executemany(sql, params)
+
+    async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        return list(await self.conn.execute_fetchall(sql, params))
 
 
 async def fetch_all(conn: Connection, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-    """Every row of a query in one round trip to the database thread.
-
-    A cursor takes three (execute, fetch, close), and each wakes the database thread and
-    then the event loop: those wake-ups are most of what a message costs the bot."""
-    return list(await conn.execute_fetchall(sql, params))
+    """Every row of a query, in one call (one round trip on aiosqlite's thread)."""
+    return await conn.execute_fetchall(sql, params)
 
 
 async def fetch_one(conn: Connection, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-    """The first row of a query, or None, in one round trip (see `fetch_all`).
+    """The first row of a query, or None (see `fetch_all`).
 
     All rows are fetched: give a query that may match many a `LIMIT 1`."""
     return next(iter(await conn.execute_fetchall(sql, params)), None)
 
 
 class Database:
-    """Owns the single aiosqlite connection.
+    """Two connections to one SQLite file, one lock over both.
 
-    Every read and write goes through `transaction()` (or, for single statements,
-    `autocommit()`): a lock serialises them, because statements of two coroutines
-    interleaved on one connection would share a transaction.
+    `transaction()` and `autocommit()` run statements inline on the event loop's thread —
+    handling an event and delivering a reply are a few short statements. `in_thread()` runs
+    them on aiosqlite's thread, for jobs and exports that may go through many rows while
+    residents are being answered. Every read and write takes the lock: statements of two
+    coroutines interleaved on one connection would share a transaction, and a transaction
+    on each connection at once would wait on SQLite's file lock.
     """
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self._conn = conn
+    def __init__(
+        self, inline: sqlite3.Connection, threaded: aiosqlite.Connection, path: Path
+    ) -> None:
+        self._inline = _Inline(inline)
+        self._threaded = _Threaded(threaded)
         self._lock = asyncio.Lock()
         self.path = path
 
     @classmethod
     async def open(cls, path: Path) -> Database:
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, so sqlite3 never
         # commits behind our back (it would inside executescript, for instance).
-        conn = await aiosqlite.connect(path, isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode=WAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
-        await conn.execute("PRAGMA busy_timeout=5000")
-        await conn.execute("PRAGMA synchronous=NORMAL")
-        db = cls(conn, path)
+        threaded = await aiosqlite.connect(path, isolation_level=None)
+        threaded.row_factory = aiosqlite.Row
+        await threaded.execute("PRAGMA journal_mode=WAL")
+        inline = sqlite3.connect(path, isolation_level=None)
+        inline.row_factory = sqlite3.Row
+        for conn in (_Threaded(threaded), _Inline(inline)):
+            await conn.execute("PRAGMA foreign_keys=ON")
+            await conn.execute("PRAGMA busy_timeout=5000")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+        db = cls(inline, threaded, path)
         await db.migrate()
         return db
 
@@ -72,51 +128,51 @@ class Database:
                 conn,
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
             )
-            names = [row[0] for row in tables]
             counts = {}
-            for name in names:
+            for (name,) in tables:
                 row = await fetch_one(conn, f'SELECT COUNT(*) FROM "{name}"')
                 counts[name] = int(row[0]) if row else 0
         return counts
 
     async def close(self) -> None:
         async with self._lock:
-            await self._conn.close()
+            self._inline.raw.close()
+            await self._threaded.conn.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """Yield the connection inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on error)."""
-        async with self._lock:
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            await self._conn.execute("COMMIT")
+        """Yield a connection inside BEGIN IMMEDIATE … COMMIT (ROLLBACK on error)."""
+        async with self._lock, _begun(self._inline) as conn:
+            yield conn
+
+    @asynccontextmanager
+    async def in_thread(self) -> AsyncIterator[Connection]:
+        """As `transaction()`, its statements on aiosqlite's thread: for a job or an export
+        that may go through many rows, while the event loop keeps serving residents."""
+        async with self._lock, _begun(self._threaded) as conn:
+            yield conn
 
     @asynccontextmanager
     async def autocommit(self) -> AsyncIterator[Connection]:
-        """Yield the connection outside any BEGIN … COMMIT: each statement is a transaction
-        of its own (a read sees one consistent snapshot; a write is atomic by itself), two
-        round trips fewer than `transaction()`. For one statement, or reads that need not
-        agree with each other. The lock is still taken: on the one connection, a statement
-        of another coroutine's open transaction must not be interleaved."""
+        """Yield a connection outside any BEGIN … COMMIT: each statement is a transaction
+        of its own (a read sees one consistent snapshot; a write is atomic by itself). For
+        one statement, or reads that need not agree with each other."""
         async with self._lock:
-            yield self._conn
+            yield self._inline
 
     async def schema_version(self) -> int:
         async with self._lock:
-            return await _current_version(self._conn)
+            return await _current_version(self._threaded)
 
     async def migrate(self) -> None:
+        conn = self._threaded.conn
         async with self._lock:
-            await self._conn.execute(
+            await conn.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version ("
                 " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
                 " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))"
             )
-            current = await _current_version(self._conn)
+            current = await _current_version(self._threaded)
             for version, name, sql in _migrations():
                 if version <= current:
                     continue
@@ -127,12 +183,23 @@ class Database:
                     "COMMIT;"
                 )
                 try:
-                    await self._conn.executescript(script)
+                    await conn.executescript(script)
                 except BaseException:
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
+                    if conn.in_transaction:
+                        await conn.execute("ROLLBACK")
                     raise
                 log.info("applied migration %s", name)
+
+
+@asynccontextmanager
+async def _begun(conn: Connection) -> AsyncIterator[Connection]:
+    await conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        await conn.execute("ROLLBACK")
+        raise
+    await conn.execute("COMMIT")
 
 
 async def _current_version(conn: Connection) -> int:

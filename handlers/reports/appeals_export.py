@@ -114,7 +114,7 @@ async def collect(
     """Appeals registered from `start` to `end` inclusive (local dates)."""
     repo = AppealsRepo()
     columns = [c for c in COLUMNS if with_personal_data or not c.personal]
-    async with db.transaction() as conn:
+    async with db.in_thread() as conn:  # a year of appeals: not on the event loop
         appeals = await repo.registered_between(
             conn, day_start(start, tz), day_start(end + timedelta(days=1), tz)
         )

@@ -22,7 +22,7 @@ from bot.channels.viber import ViberApi, ViberSender
 from bot.delivery import Delivery
 from handlers import texts
 from handlers.messages import Attachment, Button, Reply
-from storage.db import Database
+from storage.db import Database, fetch_one
 from storage.outbox import OutboxRepo
 from tests.fakes import ApiCall, FakeTelegramServer
 from tests.fakes.viber_api import DEFAULT_USER, FakeViberServer
@@ -64,11 +64,8 @@ async def queue(db: Database, clock: FakeClock, channel: str, chat_id: str, repl
 
 
 async def status_of(db: Database, item_id: int) -> str:
-    async with (
-        db.transaction() as conn,
-        conn.execute("SELECT status FROM outbox WHERE id = ?", (item_id,)) as cur,
-    ):
-        row = await cur.fetchone()
+    async with db.transaction() as conn:
+        row = await fetch_one(conn, "SELECT status FROM outbox WHERE id = ?", (item_id,))
     assert row is not None
     return str(row["status"])
 

@@ -13,7 +13,7 @@ from handlers.context import Context, Job, Scope
 from handlers.features import build_routes
 from handlers.queue.resident import ASK_QUESTION
 from handlers.routing import Command
-from storage.db import Database
+from storage.db import Database, fetch_one
 from storage.dialogs import DialogsRepo
 from storage.outbox import OutboxRepo
 from storage.tickets import TicketsRepo
@@ -180,8 +180,7 @@ async def test_a_job_failing_in_a_later_round_keeps_the_rounds_before(
     chat = Chat(*make_core(db, clock))
 
     async def fails_second(scope: Scope) -> bool:
-        async with scope.conn.execute("SELECT COUNT(*) FROM outbox") as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(scope.conn, "SELECT COUNT(*) FROM outbox")
         scope.to_staff("first batch")
         if row is not None and row[0] > 0:
             raise RuntimeError("the second batch breaks")

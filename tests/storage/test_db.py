@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from storage._time import from_db, to_db
-from storage.db import Connection, Database, _migrations, fetch_all, fetch_one
+from storage.db import Database, _migrations, fetch_all, fetch_one
 from storage.outbox import OutboxRepo
 from storage.users import UsersRepo
 
@@ -100,10 +100,10 @@ async def test_fetched_rows_are_read_by_column_name_and_no_row_is_none(db: Datab
     assert nothing == []
 
 
-def count_hops(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The calls run on the database thread from now on: aiosqlite's `_execute` queues
-    every one of them, so each is one round trip of the event loop to that thread."""
+def count_hops(db: Database, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Calls run on aiosqlite's thread from now on: its `_execute` queues every one."""
     hops: list[str] = []
+    conn = db._threaded.conn
     original: Callable[..., Any] = conn._execute
 
     async def counted(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
@@ -114,30 +114,50 @@ def count_hops(conn: Connection, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return hops
 
 
-async def test_a_read_is_one_round_trip_to_the_database_thread(
+def count_statements(db: Database) -> list[str]:
+    """Statements run on the inline connection from now on."""
+    statements: list[str] = []
+    db._inline.raw.set_trace_callback(statements.append)
+    return statements
+
+
+async def test_an_event_s_statements_run_inline_and_a_job_s_on_aiosqlites_thread(
     db: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each message reads its user and delivery reads the outbox; every extra hop
-    (execute, fetch, close of a cursor) wakes the database thread and the loop again."""
+    """Handling a message is a few short statements: run where the event loop is, none
+    waits for a hop to another thread and back. A job over many rows runs on aiosqlite's
+    thread, the event loop free meanwhile."""
     users, outbox = UsersRepo(), OutboxRepo()
+    hops, statements = count_hops(db, monkeypatch), count_statements(db)
     async with db.transaction() as conn:
-        await users.touch(
+        user = await users.touch(
             conn, channel="telegram", external_id="1", chat_id="1", display_name="Олена", now=NOW
         )
         await outbox.add(conn, channel="telegram", chat_id="1", reply="{}", ref=None, now=NOW)
-        hops = count_hops(conn, monkeypatch)
-        user = await users.find(conn, "telegram", "1")
-        assert user is not None and user.display_name == "Олена"
-        assert len(hops) == 1, hops
         [item] = await outbox.pending(conn, NOW)
-        assert item.chat_id == "1"
-        assert len(hops) == 2, hops
-        # Every message records its author's activity and reads the row back: one hop too.
+    assert (user.display_name, item.chat_id) == ("Олена", "1")
+    assert hops == []
+    # BEGIN, the user written and read back in one, the message queued, the read, COMMIT.
+    assert len(statements) == 5, statements
+
+    statements.clear()
+    async with db.in_thread() as conn:
         again = await users.touch(
             conn, channel="telegram", external_id="1", chat_id="1", display_name=None, now=LATER
         )
-        assert (again.id, again.display_name, again.last_seen) == (user.id, "Олена", LATER)
-        assert len(hops) == 3, hops
+    assert (again.id, again.display_name, again.last_seen) == (user.id, "Олена", LATER)
+    assert len(hops) == 3 and statements == []  # BEGIN, the upsert, COMMIT: on the thread
+
+
+async def test_a_transaction_s_writes_are_seen_by_the_other_connection(db: Database) -> None:
+    users = UsersRepo()
+    async with db.in_thread() as conn:
+        await users.touch(
+            conn, channel="viber", external_id="7", chat_id="7", display_name="Олена", now=NOW
+        )
+    async with db.transaction() as conn:
+        found = await users.find(conn, "viber", "7")
+    assert found is not None and found.display_name == "Олена"
 
 
 def test_timestamps_are_stored_as_sortable_utc_text_and_read_back_exactly() -> None:
