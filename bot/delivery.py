@@ -165,7 +165,7 @@ class Delivery:
                         if start or len(heads) < limit:
                             break
                     if not running and not start:
-                        # No pending row at all: no retry to wait for, nothing to ask.
+                        # Nothing read means nothing pending: no retry to ask the time of.
                         self._next_due = await self.outbox.next_due_at(conn) if heads else None
                 for item in start:
                     running[asyncio.create_task(self._deliver(item))] = (item.channel, item.chat_id)

@@ -37,6 +37,12 @@ class SentMark(Protocol):
     def external_id(self) -> str | None: ...
 
 
+_INSERT = (
+    "INSERT INTO outbox (channel, chat_id, reply, ref, not_before, created_at, urgent)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 class OutboxRepo:
     async def add(
         self,
@@ -53,8 +59,7 @@ class OutboxRepo:
         replies to what people just did."""
         stamp = to_db(now)
         cur = await conn.execute(
-            "INSERT INTO outbox (channel, chat_id, reply, ref, not_before, created_at, urgent)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            _INSERT,
             (channel, chat_id, reply, ref, stamp, stamp, int(urgent)),
         )
         assert cur.lastrowid is not None
@@ -68,12 +73,11 @@ class OutboxRepo:
         *,
         urgent: bool = True,
     ) -> None:
-        """Queue (channel, chat_id, reply, ref) messages in one statement: a job that
-        queues thousands of reminders pays one round trip to the database, not one each."""
+        """Queue (channel, chat_id, reply, ref) messages in one statement: what an event
+        or a job queues (thousands of reminders, say) is written in one call."""
         stamp = to_db(now)
         await conn.executemany(
-            "INSERT INTO outbox (channel, chat_id, reply, ref, not_before, created_at, urgent)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            _INSERT,
             [(ch, chat, reply, ref, stamp, stamp, int(urgent)) for ch, chat, reply, ref in items],
         )
 
