@@ -135,16 +135,27 @@ def _calibrate(args: argparse.Namespace) -> int:
         made = calibrate.examples(result.articles, thresholds, analyzer, meaning)
         pooled.words += made.words
         pooled.meaning += made.meaning
+        pooled.pairs += made.pairs
         print(f"# {directory}: питань {len(made.words)}", file=sys.stderr)
-    for name, names, data in (
-        ("words", FEATURES, pooled.words),
-        ("meaning", MEANING_FEATURES, pooled.meaning),
-    ):
-        if not data:
-            continue
-        policy = getattr(thresholds, name)
-        fitted = calibrate.fit_policy(data, policy.margin)
-        print(calibrate.policy_tables(name, names, fitted, policy.margin), end="\n\n")
+    fitted = {
+        name: calibrate.fit_policy(data, getattr(thresholds, name).margin)
+        for name, data in (("words", pooled.words), ("meaning", pooled.meaning))
+        if data
+    }
+    sure = None
+    if "words" in fitted and "meaning" in fitted and pooled.pairs:
+        sure = calibrate.fit_sure(
+            pooled.pairs,
+            fitted["words"].policy(thresholds.words.margin),
+            fitted["meaning"].policy(thresholds.meaning.margin),
+        )
+    for name, names in (("words", FEATURES), ("meaning", MEANING_FEATURES)):
+        if name in fitted:
+            margin = getattr(thresholds, name).margin
+            tables = calibrate.policy_tables(
+                name, names, fitted[name], margin, sure if name == "words" else None
+            )
+            print(tables, end="\n\n")
     return 0
 
 

@@ -12,7 +12,9 @@ glued together, the way citizens type.
 
 The result is two policies, one for words alone and one for words and
 meaning, each with an answer model, a suggest model and their cut-offs (see
-`fit_policy`), printed as the tables of `data/thresholds.toml`. Questions
+`fit_policy`), and the words policy's `sure` cut-off, above which the model
+is not needed (see `fit_sure`), printed as the tables of
+`data/thresholds.toml`. Questions
 from several bases can be pooled: the policy then fits them all.
 """
 
@@ -21,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +32,7 @@ from knowledge_base.analysis import Analyzer
 from knowledge_base.embedding import Vectors
 from knowledge_base.meaning import MeaningIndex
 from knowledge_base.model import Article
-from knowledge_base.search import FEATURES, DecisionModel, KnowledgeBase, Thresholds
+from knowledge_base.search import FEATURES, DecisionModel, KnowledgeBase, Policy, Thresholds
 
 ARTICLE_FOLDS = 5
 SEED = 2026
@@ -60,10 +62,20 @@ class Example:
     rank: int | None
 
 
+@dataclass(frozen=True)
+class Pair:
+    """One made-up question searched by words alone and by words and meaning (None
+    when the fused search found nothing to decide on)."""
+
+    words: Example
+    fused: Example | None
+
+
 @dataclass
 class Examples:
     words: list[Example]
     meaning: list[Example]
+    pairs: list[Pair] = dataclasses.field(default_factory=list)
 
 
 def examples(
@@ -110,9 +122,15 @@ def examples(
         vectors = dict(zip(texts, meaning.queries(texts), strict=True))
     for kb, asked in jobs:
         for text, expected in asked:
-            out.words.extend(_example(kb, text, expected, None))
+            words = _example(kb, text, expected, None)
+            if words is not None:
+                out.words.append(words)
             if meaning is not None:
-                out.meaning.extend(_example(kb, text, expected, vectors[text]))
+                fused = _example(kb, text, expected, vectors[text])
+                if fused is not None:
+                    out.meaning.append(fused)
+                if words is not None:
+                    out.pairs.append(Pair(words, fused))
     return out
 
 
@@ -130,6 +148,9 @@ class Fitted:
     suggest_model: DecisionModel
     answer: float
     suggest: float
+
+    def policy(self, margin: float) -> Policy:
+        return Policy(self.answer, margin, self.suggest, self.answer_model, self.suggest_model)
 
 
 def fit_policy(data: Sequence[Example], margin: float) -> Fitted:
@@ -175,6 +196,34 @@ def fit_policy(data: Sequence[Example], margin: float) -> Fitted:
     return Fitted(answer_model, suggest_model, answer, suggest)
 
 
+def fit_sure(pairs: Sequence[Pair], words: Policy, fused: Policy) -> float:
+    """The words policy's `sure`: the lowest answer probability at which answering by
+    words alone, without the model, leaves no made-up question worse off.
+
+    Worse off: words alone answer it wrongly (another article, or one left out of
+    the base) where words and meaning would not have (they suggest, hand over, or
+    answer rightly). Infinite (never skip the model) when no cut-off is safe.
+    """
+
+    lead = FEATURES.index("lead")
+    leading = [pair for pair in pairs if pair.words.features[lead] >= words.margin]
+    probability = {
+        id(pair): words.answer_model.probability(pair.words.features) for pair in leading
+    }
+    worse = [
+        probability[id(pair)]
+        for pair in leading
+        if pair.words.rank != 0
+        and not (
+            pair.fused is not None
+            and fused.decide(pair.fused.features) == "answer"
+            and pair.fused.rank != 0
+        )
+    ]
+    floor = max([words.answer, *worse])
+    return min((p for p in probability.values() if p > floor), default=math.inf)
+
+
 def fit(data: Sequence[tuple[Sequence[float], bool]]) -> DecisionModel:
     """Logistic regression by gradient descent (numpy), classes weighted equally.
 
@@ -202,7 +251,9 @@ def fit(data: Sequence[tuple[Sequence[float], bool]]) -> DecisionModel:
     return DecisionModel(bias - float(raw_weights @ mean), tuple(float(w) for w in raw_weights))
 
 
-def policy_tables(name: str, names: Sequence[str], fitted: Fitted, margin: float) -> str:
+def policy_tables(
+    name: str, names: Sequence[str], fitted: Fitted, margin: float, sure: float | None = None
+) -> str:
     """The policy as `data/thresholds.toml` tables."""
     lines = [
         f"[{name}.decision]",
@@ -210,6 +261,9 @@ def policy_tables(name: str, names: Sequence[str], fitted: Fitted, margin: float
         f"margin = {margin:.3f}",
         f"suggest = {fitted.suggest:.3f}",
     ]
+    if sure is not None and math.isfinite(sure):
+        # Rounded up: the cut-off must stay above every question it was fitted to keep.
+        lines.append(f"sure = {math.ceil(sure * 1000) / 1000:.3f}")
     for table, model in (
         ("answer_model", fitted.answer_model),
         ("suggest_model", fitted.suggest_model),
@@ -221,12 +275,13 @@ def policy_tables(name: str, names: Sequence[str], fitted: Fitted, margin: float
 
 def _example(
     kb: KnowledgeBase, text: str, expected: str | None, vector: Vectors | None
-) -> Iterator[Example]:
+) -> Example | None:
     order, features = kb.features(text, vector)
-    if features is not None:
-        ids = [kb.articles[number].id for number in order]
-        rank = ids.index(expected) if expected in ids else None
-        yield Example(text, features, rank)
+    if features is None:
+        return None
+    ids = [kb.articles[number].id for number in order]
+    rank = ids.index(expected) if expected in ids else None
+    return Example(text, features, rank)
 
 
 def _without_question(article: Article, held: int) -> Article:

@@ -72,10 +72,13 @@ def run(
     outcomes: list[Outcome] = []
     for question in questions:
         started = time.perf_counter()
-        vector = None
-        if embedder is not None:
-            vector = embedder.queries([question_for_model(question.text)])[0]
-        result = kb.search(question.text, vector=vector)
+        # As the bot does (`KnowledgeBaseHolder`): no model when the words are sure.
+        result = kb.sure_by_words(question.text) if embedder is not None else None
+        if result is None:
+            vector = None
+            if embedder is not None:
+                vector = embedder.queries([question_for_model(question.text)])[0]
+            result = kb.search(question.text, vector=vector)
         elapsed = (time.perf_counter() - started) * 1000
         outcomes.append(Outcome(question, result, elapsed))
     return outcomes

@@ -75,14 +75,22 @@ class KnowledgeBaseHolder:
         return self.base.meaning is not None and self._embedder is not None
 
     def needs_model(self, text: str) -> bool:
-        """Whether answering `text` would run the model now (it is ready and the question
-        was not asked lately): tens of milliseconds, which the caller may want to spend
-        outside its database transaction (see `Context.search`)."""
+        """Whether answering `text` would run the model now (it is ready, the question
+        was not asked lately and the words alone are not sure of it): tens of
+        milliseconds, which the caller may want to spend outside its database
+        transaction (see `Context.search`)."""
         base, embedder = self.base, self._embedder
         if embedder is None or base.meaning is None:
             return False
-        found = self._recent.get(self._key(base, text))
-        return found is None or found[0] is not base
+        key = self._key(base, text)
+        found = self._recent.get(key)
+        if found is not None and found[0] is base:
+            return False
+        sure = base.sure_by_words(text)
+        if sure is None:
+            return True
+        self._remember(key, base, sure)
+        return False
 
     def _key(self, base: KnowledgeBase, text: str) -> tuple[int, int, str]:
         meaning = base.meaning if self._embedder is not None else None
@@ -111,16 +119,24 @@ class KnowledgeBaseHolder:
             running.add_done_callback(lambda _: self._searching.pop(key, None))
         # Shielded: one asker giving up (its event cancelled) does not cancel the others'.
         result = await asyncio.shield(running)
+        self._remember(key, base, result)
+        return result
+
+    def _remember(
+        self, key: tuple[int, int, str], base: KnowledgeBase, result: SearchResult
+    ) -> None:
         self._recent[key] = (base, result)
         if len(self._recent) > RECENT_QUESTIONS:
             self._recent.popitem(last=False)
-        return result
 
     async def _search(
         self, base: KnowledgeBase, embedder: Embedder | None, text: str
     ) -> SearchResult:
         if embedder is None:
             return base.search(text)
+        sure = base.sure_by_words(text)
+        if sure is not None:
+            return sure
         try:
             # The model takes tens of milliseconds of CPU: not on the event loop.
             vectors = await asyncio.to_thread(embedder.queries, [question_for_model(text)])

@@ -26,6 +26,10 @@ How a question is scored against an article:
    *suggest*, else *none*. Words alone and words with meaning each have their
    policy in `data/thresholds.toml`; `python -m knowledge_base calibrate` fits
    them on questions made from the knowledge base itself.
+7. The model costs tens of milliseconds a question; the words take one. A
+   question the word engine alone answers with at least the words policy's
+   `sure` probability is answered without the model (`sure_by_words`): the
+   calibration puts `sure` where no made-up question fares worse for it.
 """
 
 from __future__ import annotations
@@ -109,6 +113,9 @@ class Policy:
     and it leads the runner-up by `margin`; otherwise *suggest* when the
     suggest model says at least `suggest` that the right article is among the
     first three; otherwise *none*.
+
+    `sure` (words alone): an answer at least this probable stands without the
+    meaning model; infinite when the policy has none.
     """
 
     answer: float
@@ -116,6 +123,7 @@ class Policy:
     suggest: float
     answer_model: DecisionModel
     suggest_model: DecisionModel
+    sure: float = math.inf
 
     @classmethod
     def from_table(cls, table: dict[str, Any], names: Sequence[str]) -> Policy:
@@ -126,6 +134,7 @@ class Policy:
             suggest=float(decision["suggest"]),
             answer_model=DecisionModel.from_table(table["answer_model"], names),
             suggest_model=DecisionModel.from_table(table["suggest_model"], names),
+            sure=float(decision.get("sure", math.inf)),
         )
 
     def decide(self, features: Sequence[float]) -> Decision:
@@ -135,6 +144,10 @@ class Policy:
         if self.suggest_model.probability(features) >= self.suggest:
             return "suggest"
         return "none"
+
+    def is_sure(self, features: Sequence[float]) -> bool:
+        lead = features[FEATURES.index("lead")]
+        return lead >= self.margin and self.answer_model.probability(features) >= self.sure
 
 
 @dataclass(frozen=True)
@@ -358,16 +371,30 @@ class KnowledgeBase:
         (from the same model as `meaning`), None for the word engine alone."""
         ranked, features = self._ranked(text, vector)
         semantic = self._uses_meaning(vector)
+        candidates = self._candidates(ranked, limit, semantic=semantic)
+        decision = self._decide(candidates, features, semantic=semantic)
+        return SearchResult(decision, candidates[:limit])
+
+    def sure_by_words(self, text: str, limit: int = 5) -> SearchResult | None:
+        """The word engine's answer when it is sure enough to need no meaning model (see
+        the module's docstring, step 7), else None."""
+        ranked, features = self._ranked(text)
+        if features is None or not self.thresholds.words.is_sure(features):
+            return None
+        candidates = self._candidates(ranked, limit, semantic=False)
+        return SearchResult("answer", candidates[:limit]) if candidates else None
+
+    def _candidates(
+        self, ranked: Sequence[_Scored], limit: int, *, semantic: bool
+    ) -> list[Candidate]:
         # By words, an article sharing nothing with the question is no candidate. With
         # meaning, every ranked article was found by words or is among the closest in
         # meaning, and its fused score may be below zero (closeness below the best).
-        candidates = [
+        return [
             Candidate(self.articles[scored.number], scored.score)
             for scored in ranked[: max(limit, SUGGESTIONS)]
             if semantic or scored.score > 0
         ]
-        decision = self._decide(candidates, features, semantic=semantic)
-        return SearchResult(decision, candidates[:limit])
 
     def features(
         self, text: str, vector: Vectors | None = None

@@ -97,8 +97,11 @@ def test_calibrate_prints_both_policies_fitted_on_the_base(
     tables = tomllib.loads(capsys.readouterr().out)
     for policy in ("words", "meaning"):
         decision = tables[policy]["decision"]
-        assert set(decision) == {"answer", "margin", "suggest"}
+        assert {"answer", "margin", "suggest"} <= set(decision)
         assert 0 <= decision["suggest"] <= 1 and 0 <= decision["answer"] <= 1
+    # Only the words may be sure enough to need no model.
+    assert "sure" not in tables["meaning"]["decision"]
+    assert tables["words"]["decision"].get("sure", 1.0) >= tables["words"]["decision"]["answer"]
     assert "closeness" in tables["meaning"]["answer_model"]
     assert "closeness" not in tables["words"]["answer_model"]
 

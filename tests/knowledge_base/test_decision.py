@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 
 from knowledge_base import calibrate
@@ -119,6 +120,46 @@ def test_calibration_makes_right_and_wrong_examples(
         fitted = calibrate.fit_policy(data, margin=0.05)
         assert 0 <= fitted.suggest <= 1 and 0 <= fitted.answer <= 1
         assert len(fitted.answer_model.weights) == len(names)
+    # Each question searched both ways, for the words' `sure` cut-off.
+    assert len(made.pairs) == len(made.words)
+    words = calibrate.fit_policy(made.words, margin=0.05).policy(0.05)
+    fused = calibrate.fit_policy(made.meaning, margin=0.05).policy(0.05)
+    assert calibrate.fit_sure(made.pairs, words, fused) >= words.answer
+
+
+def test_calibration_skips_the_model_only_where_no_question_fares_worse_for_it() -> None:
+    # Words answer when `score` is high; fused when `closeness` is.
+    words = Policy(0.5, 0.05, 0.5, answer_model=_on("score"), suggest_model=_on("letters"))
+    fused = Policy(
+        0.5,
+        0.05,
+        0.5,
+        answer_model=_on("closeness", MEANING_FEATURES),
+        suggest_model=_on("letters", MEANING_FEATURES),
+    )
+
+    def pair(score: float, words_rank: int | None, fused_answers: bool, fused_rank: int | None):
+        example = calibrate.Example("?", [score, 0.5, 0.0, 0.0, 1.0], words_rank)
+        closeness = 0.9 if fused_answers else 0.1
+        fused_example = calibrate.Example(
+            "?", [score, 0.5, 0.0, 0.0, 1.0, closeness, 0.1, 2.0], fused_rank
+        )
+        return calibrate.Pair(example, fused_example)
+
+    pairs = [
+        pair(0.95, 0, True, 0),  # right either way
+        pair(0.90, 0, False, None),  # words right, the model would only have suggested
+        pair(0.85, None, True, 1),  # wrong either way: skipping costs nothing
+        pair(0.80, 1, False, 1),  # words wrong, the model would have suggested: worse
+        pair(0.70, 0, True, 0),
+    ]
+    sure = calibrate.fit_sure(pairs, words, fused)
+
+    assert sure == words.answer_model.probability(pairs[2].words.features)
+    assert words.answer_model.probability(pairs[3].words.features) < sure
+    # When the surest word answer of all is one the model would have saved, never skip.
+    pairs.append(pair(0.99, 2, True, 0))
+    assert calibrate.fit_sure(pairs, words, fused) == math.inf
 
 
 def _index(kb: KnowledgeBase, cache: Path) -> MeaningIndex:

@@ -202,8 +202,10 @@ async def test_a_question_the_model_fails_on_is_answered_by_words(
 ) -> None:
     holder = await embedded(folder, tmp_path, "tests.fakes.embedder:FailingQueries")
     assert holder.semantic_ready
+    question = "чи можна платити за воду в бібліотеці"  # the words alone are not sure
+    assert holder.needs_model(question)
 
-    result = await holder.search("як заплатити за воду")
+    result = await holder.search(question)
 
     assert result.candidates[0].article.id == "water-bills"
     assert "answering by words alone" in caplog.text
@@ -252,6 +254,24 @@ async def test_a_question_asked_again_costs_no_model_time_until_the_base_changes
     await holder.wait_embedded()
     await holder.search("о котрій ви зачиняєтеся")  # a new base: asked of the model again
     assert model.queries_embedded == ["о котрій ви зачиняєтеся"] * 2
+    await holder.close()
+
+
+async def test_a_question_the_words_are_sure_of_costs_no_model_time(
+    folder: Path, tmp_path: Path
+) -> None:
+    holder = await embedded(folder, tmp_path)
+    model = cast(ConceptEmbedder, holder.embedder)
+
+    # Word for word an example question of one article: the words need no help.
+    assert not holder.needs_model("до котрої працює бібліотека")
+    sure = await holder.search("до котрої працює бібліотека")
+    assert sure.decision == "answer"
+    assert sure.candidates[0].article.id == "opening-hours"
+    # No word in common: only the model can tell.
+    assert holder.needs_model("о котрій ви зачиняєтеся")
+    await holder.search("о котрій ви зачиняєтеся")
+    assert model.queries_embedded == ["о котрій ви зачиняєтеся"]
     await holder.close()
 
 
