@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from handlers.hours import WorkingHours
 from handlers.messages import STAFF_CHAT, Address, Attachment, Button, Event, Reply
 from knowledge_base.holder import KnowledgeBaseHolder
-from knowledge_base.search import SearchResult
+from knowledge_base.search import SUGGESTIONS, SearchResult
 from storage.appeals import AppealsRepo
 from storage.bookings import BookingsRepo
 from storage.consents import ConsentsRepo
@@ -194,6 +194,13 @@ class Context(Scope):
         if not self._search_inside and kb.needs_model(question):
             raise SearchFirst(question)
         return await kb.search(question)
+
+    def articles_for_librarian(self, question: str) -> list[str]:
+        """Up to three articles the word search finds for a question going to a librarian,
+        named on its card. Words alone: the resident asked for a person, and the model's
+        20–50 ms of CPU a question are kept for residents waiting for an answer."""
+        found = self.services.kb.search_by_words(question)
+        return [candidate.article.id for candidate in found.candidates[:SUGGESTIONS]]
 
     @property
     def here(self) -> Address:

@@ -129,6 +129,10 @@ class KnowledgeBaseHolder:
         if len(self._recent) > RECENT_QUESTIONS:
             self._recent.popitem(last=False)
 
+    def search_by_words(self, text: str) -> SearchResult:
+        """The word engine's ranking and decision alone: a millisecond or two, no model."""
+        return self.base.search(text)
+
     async def _search(
         self, base: KnowledgeBase, embedder: Embedder | None, text: str
     ) -> SearchResult:

@@ -37,9 +37,8 @@ async def on_question(ctx: Context) -> None:
     files = ctx.event.attachments
     if files:
         # A photo of a bill or a letter is often the question itself: it goes with the card.
-        found = (await ctx.search(text)).candidates[:3] if text else []
-        question = _with_files(text, files)
-        await open_ticket(ctx, question, "menu", [c.article.id for c in found], None, files)
+        found = ctx.articles_for_librarian(text) if text else []
+        await open_ticket(ctx, _with_files(text, files), "menu", found, None, files)
         return
     if not text:
         ctx.say(texts.ASK_TEXT_ONLY, [[CANCEL]])
@@ -52,8 +51,7 @@ async def on_question(ctx: Context) -> None:
         ctx.say(texts.ASK_NOT_A_QUESTION, [[CANCEL]])
         return
     # What the knowledge base would have said is useful to the librarian too.
-    found = (await ctx.search(text)).candidates[:3]
-    await open_ticket(ctx, text, "menu", [c.article.id for c in found], None)
+    await open_ticket(ctx, text, "menu", ctx.articles_for_librarian(text), None)
 
 
 async def on_hand_over(ctx: Context, press: HandOver) -> None:

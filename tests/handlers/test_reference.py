@@ -22,6 +22,23 @@ from tests.harness import (
 )
 
 
+async def kb_with_meaning(tmp_path: Path) -> KnowledgeBaseHolder:
+    """The concept articles, their vectors ready, searched with the test model."""
+    folder = write_articles(tmp_path / "articles", CONCEPT_ARTICLES)
+    kb = KnowledgeBaseHolder.load(folder, MeaningSettings(tmp_path / "v.sqlite3", TEST_EMBEDDER))
+    kb.start_embedding()
+    await kb.wait_embedded()
+    assert kb.embedder is not None
+    return kb
+
+
+async def chat_with_meaning(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> tuple[KnowledgeBaseHolder, Chat]:
+    kb = await kb_with_meaning(tmp_path)
+    return kb, Chat(*make_core(db, clock, kb=kb))
+
+
 async def test_a_confident_answer_shows_the_article_links_and_asks_if_it_helped(
     chat: Chat,
 ) -> None:
@@ -161,12 +178,7 @@ async def test_a_long_article_shows_its_short_answer_then_the_rest_on_request(
 async def test_with_meaning_search_a_paraphrase_reaches_the_article(
     db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
-    folder = write_articles(tmp_path / "articles", CONCEPT_ARTICLES)
-    kb = KnowledgeBaseHolder.load(folder, MeaningSettings(tmp_path / "v.sqlite3", TEST_EMBEDDER))
-    kb.start_embedding()
-    await kb.wait_embedded()
-    core, delivery, sender = make_core(db, clock, kb=kb)
-    chat = Chat(core, delivery, sender)
+    kb, chat = await chat_with_meaning(db, clock, tmp_path)
 
     # No word of the question is in the article: the meaning is.
     [article, feedback] = await chat.say("о котрій ви зачиняєтеся")
@@ -182,12 +194,9 @@ async def test_with_meaning_search_a_paraphrase_reaches_the_article(
 async def test_a_question_for_the_model_does_not_hold_back_other_residents(
     db: Database, clock: FakeClock, tmp_path: Path
 ) -> None:
-    folder = write_articles(tmp_path / "articles", CONCEPT_ARTICLES)
-    kb = KnowledgeBaseHolder.load(folder, MeaningSettings(tmp_path / "v.sqlite3", TEST_EMBEDDER))
-    kb.start_embedding()
-    await kb.wait_embedded()
-    assert kb.embedder is not None
+    kb = await kb_with_meaning(tmp_path)
     model = kb.embedder
+    assert model is not None
     thinking, done_thinking = threading.Event(), threading.Event()
     real_queries = model.queries
 
@@ -212,4 +221,20 @@ async def test_a_question_for_the_model_does_not_hold_back_other_residents(
     assert article.text.startswith("**Графік роботи бібліотеки**")
     assert feedback.text == texts.KB_FEEDBACK
     assert len(model.queries_embedded) == 1  # searched once, before the transaction
+    await kb.close()
+
+
+async def test_a_question_for_a_librarian_names_articles_found_by_words_without_the_model(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    kb, chat = await chat_with_meaning(db, clock, tmp_path)
+    await chat.say("/start")
+    await chat.press(texts.BTN_LIBRARIAN)
+
+    sent = await chat.say("Чи можна у вас заплатити за воду, якщо в мене немає картки банку?")
+
+    [card] = [s for s in sent if s.chat_id == STAFF_CHAT]
+    assert "Як оплатити рахунок за воду (water-bills)" in card.text
+    # The resident asked for a person: the hints on the card cost no model time.
+    assert kb.embedder.queries_embedded == []  # type: ignore[attr-defined]
     await kb.close()
