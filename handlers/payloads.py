@@ -20,6 +20,7 @@ Field types: `int` (0 … 2**53), `str` (no `:`), a `Literal` of strings, and an
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
@@ -68,15 +69,13 @@ class Payload:
     @classmethod
     def unpack(cls, fields: list[str]) -> Self | None:
         """The fields after the prefix → an instance, or None if they do not fit."""
-        declared = dataclasses.fields(cls)  # type: ignore[arg-type]
-        if len(fields) > len(declared):
+        kinds = _field_kinds(cls)
+        if len(fields) > len(kinds):
             return None
-        hints = typing.get_type_hints(cls)
         values: list[object] = []
-        for index, field in enumerate(declared):
-            kind = hints[field.name]
+        for index, (optional, kind) in enumerate(kinds):
             raw = fields[index] if index < len(fields) else None
-            value = _convert(kind, raw)
+            value = _convert(optional, kind, raw)
             if value is _INVALID:
                 return None
             values.append(value)
@@ -99,8 +98,16 @@ def parse(raw: str | None) -> Payload | None:
 _INVALID = object()
 
 
-def _convert(kind: Any, raw: str | None) -> object:
-    optional, kind = _unwrap_optional(kind)
+@functools.cache
+def _field_kinds(cls: type[Payload]) -> tuple[tuple[bool, Any], ...]:
+    """Each declared field's (optional, type), in order: worked out once per type, since
+    resolving annotations is far slower than a button press's other work."""
+    hints = typing.get_type_hints(cls)
+    declared = dataclasses.fields(cls)  # type: ignore[arg-type]
+    return tuple(_unwrap_optional(hints[field.name]) for field in declared)
+
+
+def _convert(optional: bool, kind: Any, raw: str | None) -> object:
     if raw is None or raw == "":
         return None if optional else _INVALID
     if kind is int:
