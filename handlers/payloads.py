@@ -20,7 +20,6 @@ Field types: `int` (0 … 2**53), `str` (no `:`), a `Literal` of strings, and an
 from __future__ import annotations
 
 import dataclasses
-import functools
 import types
 import typing
 from typing import Any, ClassVar, Literal, Self, Union, get_args, get_origin
@@ -98,13 +97,18 @@ def parse(raw: str | None) -> Payload | None:
 _INVALID = object()
 
 
-@functools.cache
+_KINDS: dict[type[Payload], tuple[tuple[bool, Any], ...]] = {}
+
+
 def _field_kinds(cls: type[Payload]) -> tuple[tuple[bool, Any], ...]:
     """Each declared field's (optional, type), in order: worked out once per type, since
     resolving annotations is far slower than a button press's other work."""
-    hints = typing.get_type_hints(cls)
-    declared = dataclasses.fields(cls)  # type: ignore[arg-type]
-    return tuple(_unwrap_optional(hints[field.name]) for field in declared)
+    kinds = _KINDS.get(cls)
+    if kinds is None:
+        hints = typing.get_type_hints(cls)
+        declared = dataclasses.fields(cls)  # type: ignore[arg-type]
+        kinds = _KINDS[cls] = tuple(_unwrap_optional(hints[f.name]) for f in declared)
+    return kinds
 
 
 def _convert(optional: bool, kind: Any, raw: str | None) -> object:
