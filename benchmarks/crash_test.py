@@ -10,6 +10,10 @@ it runs undisturbed until everyone is done, and the fake's records and the datab
 compared. What each figure means: `tests/helpers/crash.py`.
 
     .venv/bin/python benchmarks/crash_test.py [--kills 20] [--sigterm 5] [--seed 1] [--strict]
+        [--residents 20] [--think 0]
+
+With `--think 0` (the default) people write again the moment they are answered, which keeps
+the bot as busy as it can be; `--think 2` gives each a person's pause (0–4 s) instead.
 
 Prints a table of figures; with `--strict`, exits 1 if a target is missed. Nothing else is
 asserted: the short version that runs in `make test` is `tests/bot/test_crash.py`.
@@ -48,6 +52,12 @@ def parser() -> argparse.ArgumentParser:
         default=8.0,
         help="seconds of the bot running a person waits for an answer (default 8)",
     )
+    main.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds a person takes before each message, on average (default 0: at once)",
+    )
     main.add_argument("--kb", type=Path, default=SHIPPED_KB, help="the knowledge base folder")
     main.add_argument(
         "--keep", type=Path, help="keep the database and the bot's logs in this folder"
@@ -73,6 +83,7 @@ def main() -> int:
             seed=args.seed,
             mean_uptime=args.uptime,
             patience=args.patience,
+            think=args.think,
             kb_dir=args.kb.resolve(),
         )
         report = asyncio.run(run_crash_test(config))

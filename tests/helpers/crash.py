@@ -119,6 +119,9 @@ class CrashConfig:
     appeal_share: float = 0.35
     # Seconds of the bot running that a person waits for an answer before giving up on it.
     patience: float = 8.0
+    # Seconds a person takes to read a reply and type or press the next thing, on average
+    # (drawn uniformly from 0 to twice this); 0: at once, the bot as busy as it can be.
+    think: float = 0.0
     kb_dir: Path = SHIPPED_KB
     startup_timeout: float = 120.0
     stop_timeout: float = 30.0
@@ -442,6 +445,12 @@ class Person:
         self.run, self.tg = run, run.tg
         self.user_id, self.chat_id, self.name = user_id, chat_id, name
         self.actions: list[Action] = []
+        self._pace = random.Random(f"{run.config.seed}-{user_id}")
+
+    async def _think(self) -> None:
+        """A person's pause before the next message: the pace of people, not of a script."""
+        if self.run.config.think > 0:
+            await asyncio.sleep(self._pace.uniform(0, 2 * self.run.config.think))
 
     async def _await(
         self,
@@ -500,6 +509,7 @@ class Person:
     async def say(
         self, text: str, *expected: Expect, what: str = "", **where: Any
     ) -> Reaction | None:
+        await self._think()
         since = len(self.tg.calls)
         update = self.tg.send_text(text, user_id=self.user_id, first_name=self.name, **where)
         return await self._await(update, "text", what or text, since, expected)
@@ -516,6 +526,7 @@ class Person:
         self, found: tuple[int, str], label: str, expected: Sequence[Expect]
     ) -> Reaction | None:
         message_id, data = found
+        await self._think()
         since = len(self.tg.calls)
         update = self.tg.press_button(
             data,
