@@ -34,6 +34,7 @@ _BULLET = re.compile(r"^(\s*)[-*+]\s+")
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$")
 
 TELEGRAM_LIMIT = 4096
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def to_html(markdown: str) -> str:
@@ -100,6 +101,11 @@ def split(markdown: str, render: Callable[[str], str], limit: int = TELEGRAM_LIM
     Cuts fall between paragraphs, else between lines, else between words; each piece is
     rendered on its own, so no tag is ever left open across two messages.
     """
+    # Most replies fit in one message: rendered once. (Rendering is line by line, so a
+    # text that fits whole fits in every prefix the loop below would try.)
+    whole = render(_PARAGRAPH_BREAK.sub("\n\n", markdown.strip()))
+    if len(whole) <= limit:
+        return [whole]
     pieces: list[str] = []
     current = ""
     for unit in _units(markdown, render, limit):
@@ -117,7 +123,7 @@ def split(markdown: str, render: Callable[[str], str], limit: int = TELEGRAM_LIM
 def _units(markdown: str, render: Callable[[str], str], limit: int) -> list[str]:
     """Paragraphs, each broken further until it renders within the limit."""
     units: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", markdown.strip()):
+    for paragraph in _PARAGRAPH_BREAK.split(markdown.strip()):
         units.extend(_fit(paragraph, render, limit, separators=("\n", " ")))
     return units
 

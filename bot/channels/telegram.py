@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import html
 import logging
 import time
@@ -63,7 +64,7 @@ from bot.channels.base import (
 )
 from bot.channels.telegram_intake import Poller, RawUpdates, WebhookHandler
 from handlers import texts
-from handlers.messages import Address, Attachment, Contact, Event, Reply
+from handlers.messages import Address, Attachment, Button, Contact, Event, Reply
 
 log = logging.getLogger(__name__)
 
@@ -383,10 +384,10 @@ class TelegramSender:
         chat = int(chat_id)
         if reply.edit is not None:
             return [self._part(partial(self._edit, chat, int(reply.edit), reply))]
-        chunks = render.split(reply.text, render.to_html) if reply.text else []
+        chunks = _html_messages(reply.text) if reply.text else ()
         steps: list[Step] = []
         for index, chunk in enumerate(chunks):
-            keyboard = _inline_keyboard(reply) if index == len(chunks) - 1 else None
+            keyboard = _inline_keyboard(reply.buttons) if index == len(chunks) - 1 else None
             steps.append(partial(self._send_text, chat, chunk, keyboard))
         if reply.request_contact:
             steps.append(partial(self._send_contact_request, chat))
@@ -479,13 +480,13 @@ class TelegramSender:
 
     async def _edit(self, chat_id: int, message_id: int, reply: Reply, first: str | None) -> int:
         # An edited card must stay one message: the text is cut, not split.
-        text = render.split(reply.text, render.to_html)[0]
+        text = _html_messages(reply.text)[0]
         try:
             await self.bot.edit_message_text(
                 text=text,
                 chat_id=chat_id,
                 message_id=message_id,
-                reply_markup=_inline_keyboard(reply),
+                reply_markup=_inline_keyboard(reply.buttons),
             )
         except TelegramBadRequest as exc:
             if "message is not modified" not in exc.message:
@@ -497,8 +498,19 @@ def _commands(menu: CommandMenu) -> list[BotCommand]:
     return [BotCommand(command=command, description=text) for command, text in menu]
 
 
-def _inline_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
+# The same screens (the menu, a topic list, an article) go out over and over: each text and
+# each keyboard is rendered once and kept (aiogram's keyboard objects are immutable).
+RENDERED_KEPT = 512
+
+
+@functools.lru_cache(maxsize=RENDERED_KEPT)
+def _html_messages(text: str) -> tuple[str, ...]:
+    return tuple(render.split(text, render.to_html))
+
+
+@functools.lru_cache(maxsize=RENDERED_KEPT)
+def _inline_keyboard(buttons: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup | None:
+    if not buttons:
         return None
     rows = [
         [
@@ -507,6 +519,6 @@ def _inline_keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
             else InlineKeyboardButton(text=b.label, callback_data=b.payload or "noop")
             for b in row
         ]
-        for row in reply.buttons
+        for row in buttons
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)
