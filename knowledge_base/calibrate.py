@@ -12,10 +12,9 @@ glued together, the way citizens type.
 
 The result is two policies, one for words alone and one for words and
 meaning, each with an answer model, a suggest model and their cut-offs (see
-`fit_policy`), and the words policy's `sure` cut-off, above which the model
-is not needed (see `fit_sure`), printed as the tables of
-`data/thresholds.toml`. Questions
-from several bases can be pooled: the policy then fits them all.
+`fit_policy`), and the words policy's `sure` cut-off, above which the model is
+not needed (see `fit_sure`), printed as the tables of `data/thresholds.toml`.
+Questions from several bases can be pooled: the policy then fits them all.
 """
 
 from __future__ import annotations
@@ -204,15 +203,15 @@ def fit_sure(pairs: Sequence[Pair], words: Policy, fused: Policy) -> float:
     the base) where words and meaning would not have (they suggest, hand over, or
     answer rightly). Infinite (never skip the model) when no cut-off is safe.
     """
-
     lead = FEATURES.index("lead")
-    leading = [pair for pair in pairs if pair.words.features[lead] >= words.margin]
-    probability = {
-        id(pair): words.answer_model.probability(pair.words.features) for pair in leading
-    }
+    scored = [
+        (words.answer_model.probability(pair.words.features), pair)
+        for pair in pairs
+        if pair.words.features[lead] >= words.margin
+    ]
     worse = [
-        probability[id(pair)]
-        for pair in leading
+        p
+        for p, pair in scored
         if pair.words.rank != 0
         and not (
             pair.fused is not None
@@ -221,7 +220,7 @@ def fit_sure(pairs: Sequence[Pair], words: Policy, fused: Policy) -> float:
         )
     ]
     floor = max([words.answer, *worse])
-    return min((p for p in probability.values() if p > floor), default=math.inf)
+    return min((p for p, _pair in scored if p > floor), default=math.inf)
 
 
 def fit(data: Sequence[tuple[Sequence[float], bool]]) -> DecisionModel:
@@ -262,7 +261,7 @@ def policy_tables(
         f"suggest = {fitted.suggest:.3f}",
     ]
     if sure is not None and math.isfinite(sure):
-        # Rounded up: the cut-off must stay above every question it was fitted to keep.
+        # Rounded up, never down: down could take in a question the model would have saved.
         lines.append(f"sure = {math.ceil(sure * 1000) / 1000:.3f}")
     for table, model in (
         ("answer_model", fitted.answer_model),
