@@ -30,8 +30,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -97,10 +97,16 @@ class Held:
 
 
 def time_transactions(db: Database, held: Held) -> None:
-    """Wrap `db.transaction` to record, per transaction, the time from BEGIN done to COMMIT
-    done: the time the database was held (waiting for the lock is not counted)."""
-    original = db.transaction
+    """Wrap `db.transaction` (an event's) and `db.in_thread` (a job's) to record, per
+    transaction, the time from BEGIN done to COMMIT done: the time the database was held
+    (waiting for the lock is not counted)."""
+    for name in ("transaction", "in_thread"):
+        setattr(db, name, _timed(getattr(db, name), held))
 
+
+def _timed(
+    original: Callable[[], AbstractAsyncContextManager[Connection]], held: Held
+) -> Callable[[], AbstractAsyncContextManager[Connection]]:
     @asynccontextmanager
     async def timed() -> AsyncIterator[Connection]:
         context = original()
@@ -117,7 +123,7 @@ def time_transactions(db: Database, held: Held) -> None:
             task = asyncio.current_task()
             held.spans.append((task.get_name() if task else "?", time.perf_counter() - start))
 
-    db.transaction = timed  # type: ignore[method-assign]
+    return timed
 
 
 async def fill(db: Database) -> None:
@@ -312,43 +318,49 @@ async def delivery_with_residents(core: Core, db: Database, earlier: int) -> Non
 async def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         db = await Database.open(Path(folder) / "bench.sqlite3")
-        clock = Clock(NOW)
-        empty = Path(folder) / "kb"
-        empty.mkdir()
-        services = Services(
-            clock=clock,
-            timezone=KYIV,
-            kb=KnowledgeBaseHolder.load(empty),
-            hours=WorkingHours.parse("mon-sat 09:00-18:00", KYIV),
-            drafts_dir=Path(folder) / "_drafts",
-            staff=Address(CHANNEL, STAFF_CHAT),
-        )
-        core = Core(db, services, build_routes())
-        held = Held()
-        start = time.perf_counter()
-        await fill(db)
-        print(
-            f"filled: {TICKETS:,} open questions, {APPEALS:,} appeals "
-            f"in {time.perf_counter() - start:.1f} s"
-        )
-        time_transactions(db, held)
+        try:
+            await measure(db, Path(folder))
+        finally:
+            await db.close()
 
-        baseline = [await resident_says(core, 100_000 + n) for n in range(50)]
-        print(
-            f"{'a resident alone (/start)':<34} {statistics.median(baseline) * 1000:>9.1f} ms"
-            " (p50 of 50)"
-        )
-        await view(core, "/queue", staff_event("/queue"))
-        await view(core, "/queue page 500 (▶️ press)", staff_event(payload="tk:page:500"))
-        await view(core, "/appeals", staff_event("/appeals"))
-        await view(core, "/appeals page 300 (▶️ press)", staff_event(payload="aps:page:300"))
-        await view(core, "/appeals закрито", staff_event("/appeals закрито"))
-        earlier = len(baseline)
-        earlier += await job_with_residents(core, held, "repost-overdue-tickets")
-        clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # 9:00 in Kyiv
-        earlier += await job_with_residents(core, held, DEADLINES_JOB.name)
-        await delivery_with_residents(core, db, earlier)
-        await db.close()
+
+async def measure(db: Database, folder: Path) -> None:
+    clock = Clock(NOW)
+    empty = folder / "kb"
+    empty.mkdir()
+    services = Services(
+        clock=clock,
+        timezone=KYIV,
+        kb=KnowledgeBaseHolder.load(empty),
+        hours=WorkingHours.parse("mon-sat 09:00-18:00", KYIV),
+        drafts_dir=folder / "_drafts",
+        staff=Address(CHANNEL, STAFF_CHAT),
+    )
+    core = Core(db, services, build_routes())
+    held = Held()
+    start = time.perf_counter()
+    await fill(db)
+    print(
+        f"filled: {TICKETS:,} open questions, {APPEALS:,} appeals "
+        f"in {time.perf_counter() - start:.1f} s"
+    )
+    time_transactions(db, held)
+
+    baseline = [await resident_says(core, 100_000 + n) for n in range(50)]
+    print(
+        f"{'a resident alone (/start)':<34} {statistics.median(baseline) * 1000:>9.1f} ms"
+        " (p50 of 50)"
+    )
+    await view(core, "/queue", staff_event("/queue"))
+    await view(core, "/queue page 500 (▶️ press)", staff_event(payload="tk:page:500"))
+    await view(core, "/appeals", staff_event("/appeals"))
+    await view(core, "/appeals page 300 (▶️ press)", staff_event(payload="aps:page:300"))
+    await view(core, "/appeals закрито", staff_event("/appeals закрито"))
+    earlier = len(baseline)
+    earlier += await job_with_residents(core, held, "repost-overdue-tickets")
+    clock.now = datetime(2026, 11, 26, 7, 0, tzinfo=UTC)  # 9:00 in Kyiv
+    earlier += await job_with_residents(core, held, DEADLINES_JOB.name)
+    await delivery_with_residents(core, db, earlier)
 
 
 if __name__ == "__main__":
