@@ -258,10 +258,14 @@ async def reply(inbox: Inbox, after: int) -> tuple[float, dict[str, Any]]:
 
 
 def pressable(message: dict[str, Any]) -> bool:
-    """The last message of a reply carries buttons to press; an article before it may carry
-    links only."""
+    """The last message of a reply carries buttons to press. An article before it carries
+    links, and the course booking button when it offers a course: neither ends a reply."""
     markup = message.get("reply_markup") or {}
-    return any("callback_data" in b for row in markup.get("inline_keyboard", ()) for b in row)
+    return any(
+        "callback_data" in b and b.get("text") != texts.BTN_KB_BOOK_COURSE
+        for row in markup.get("inline_keyboard", ())
+        for b in row
+    )
 
 
 def press_data(message: dict[str, Any], which: str | int) -> str:
