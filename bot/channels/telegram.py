@@ -13,8 +13,7 @@ from dataclasses import dataclass, replace
 from functools import partial
 
 from aiogram import Bot, Dispatcher, Router
-from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.default import Default, DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatMemberStatus, ChatType, ParseMode
 from aiogram.exceptions import (
@@ -31,8 +30,8 @@ from aiogram.methods import (
     EditMessageText,
     GetChatMember,
     SendDocument,
-    SendMessage,
     SendPhoto,
+    TelegramMethod,
 )
 from aiogram.methods.base import Response
 from aiogram.types import (
@@ -44,7 +43,9 @@ from aiogram.types import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     KeyboardButton,
+    LinkPreviewOptions,
     Message,
+    MessageId,
     ReplyKeyboardMarkup,
     ReplyParameters,
     Update,
@@ -63,6 +64,7 @@ from bot.channels.base import (
     shown_name,
 )
 from bot.channels.telegram_intake import Poller, RawUpdates, WebhookHandler
+from bot.channels.telegram_session import JsonSession
 from handlers import texts
 from handlers.messages import Address, Attachment, Button, Contact, Event, Reply
 
@@ -84,13 +86,32 @@ UNSUPPORTED_FIELDS = (
     "game",
     "story",
 )
+
+
+class SendText(TelegramMethod[MessageId]):
+    """`sendMessage` with what this bot sends, its answer read for the new message's id
+    only: the whole `Message` Telegram sends back (its chat, sender, keyboard) is never
+    used, and checking it is most of the cost of reading the answer (benchmarks/
+    send_cost.py)."""
+
+    __returning__ = MessageId
+    __api_method__ = "sendMessage"
+
+    chat_id: int
+    text: str
+    parse_mode: str | Default | None = Default("parse_mode")
+    link_preview_options: LinkPreviewOptions | Default | None = Default("link_preview")
+    reply_parameters: ReplyParameters | None = None
+    reply_markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = None
+
+
 # pydantic caches the parametrised `Response[T]` classes aiogram checks every answer with
 # only weakly, and builds them again after each garbage collection — about a third of the
 # time a call takes (DEPENDENCY_NOTES). The ones this channel uses are kept alive here.
 _RESPONSE_TYPES = tuple(
     Response[method.__returning__]  # type: ignore[name-defined]
     for method in (
-        SendMessage,
+        SendText,
         SendPhoto,
         SendDocument,
         EditMessageText,
@@ -133,7 +154,7 @@ class TelegramConfig:
 
 
 def make_bot(config: TelegramConfig) -> Bot:
-    session = AiohttpSession(api=TelegramAPIServer.from_base(config.api_url))
+    session = JsonSession(api=TelegramAPIServer.from_base(config.api_url))
     return Bot(
         config.token,
         session=session,
@@ -258,7 +279,7 @@ class TelegramChannel(InputChannel):
         if in_group and event is not None and event.command == CHAT_ID_COMMAND:
             # Setting up: the administrator needs the librarians' group's id for STAFF_CHAT_ID.
             text = texts.TELEGRAM_CHAT_ID.format(chat_id=message.chat.id)
-            await self.bot.send_message(message.chat.id, render.to_html(text))
+            await self.bot(SendText(chat_id=message.chat.id, text=render.to_html(text)))
             return
         if event is None or (in_group and not in_staff_chat):
             return  # the bot answers citizens in private chats only
@@ -417,18 +438,22 @@ class TelegramSender:
     async def _send_text(
         self, chat_id: int, text: str, keyboard: InlineKeyboardMarkup | None, first: str | None
     ) -> int:
-        sent = await self.bot.send_message(chat_id, text, reply_markup=keyboard)
+        sent = await self.bot(SendText(chat_id=chat_id, text=text, reply_markup=keyboard))
         return sent.message_id
 
     async def _send_contact_request(self, chat_id: int, first: str | None) -> int:
-        sent = await self.bot.send_message(
-            chat_id,
-            texts.CONTACT_KEYBOARD_HINT,
-            reply_markup=ReplyKeyboardMarkup(
-                keyboard=[[KeyboardButton(text=texts.TELEGRAM_SHARE_PHONE, request_contact=True)]],
-                resize_keyboard=True,
-                one_time_keyboard=True,
-            ),
+        sent = await self.bot(
+            SendText(
+                chat_id=chat_id,
+                text=texts.CONTACT_KEYBOARD_HINT,
+                reply_markup=ReplyKeyboardMarkup(
+                    keyboard=[
+                        [KeyboardButton(text=texts.TELEGRAM_SHARE_PHONE, request_contact=True)]
+                    ],
+                    resize_keyboard=True,
+                    one_time_keyboard=True,
+                ),
+            )
         )
         return sent.message_id
 
@@ -443,7 +468,7 @@ class TelegramSender:
 
     async def _send_attachment(
         self, chat_id: int, attachment: Attachment, to: ReplyParameters | None
-    ) -> Message:
+    ) -> Message | MessageId:
         if attachment.data is not None:
             upload = BufferedInputFile(attachment.data, filename=shown_name(attachment))
             return await self._send_media(chat_id, attachment, upload, to)
@@ -473,10 +498,10 @@ class TelegramSender:
 
     async def _send_link(
         self, chat_id: int, url: str, attachment: Attachment, to: ReplyParameters | None
-    ) -> Message:
+    ) -> MessageId:
         name = html.escape(shown_name(attachment))
         link = f'📎 <a href="{html.escape(url)}">{name}</a>'
-        return await self.bot.send_message(chat_id, link, reply_parameters=to)
+        return await self.bot(SendText(chat_id=chat_id, text=link, reply_parameters=to))
 
     async def _edit(self, chat_id: int, message_id: int, reply: Reply, first: str | None) -> int:
         # An edited card must stay one message: the text is cut, not split.
