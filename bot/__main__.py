@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         root.setLevel(max(root.level, logging.WARNING))
         asyncio.run(app.run_console(settings))
         return 0
-    asyncio.run(app.run_channels(settings))
+    asyncio.run(app.run_channels(settings, freeze_startup=True))
     return 0
 
 
