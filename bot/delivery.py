@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 from collections.abc import Awaitable, Callable
@@ -79,6 +80,24 @@ def viber_free_window() -> FreeWindow:
         "not sent: VIBER_PROACTIVE_MESSAGES=false and the person has not written "
         "for over 24 hours (Viber bills such messages)",
     )
+
+
+# The same screens (the menu, a topic list, an article) go out over and over: the last
+# replies read from their rows are kept (a Reply is immutable). A long row (a generated
+# file travels inside its row) is read each time rather than kept.
+READ_KEPT = 512
+KEPT_UP_TO = 16 * 1024  # characters of a row
+
+
+@functools.lru_cache(maxsize=READ_KEPT)
+def _kept_reply(raw: str) -> Reply:
+    return Reply.from_json(json.loads(raw))
+
+
+def _reply(raw: str) -> Reply:
+    if len(raw) > KEPT_UP_TO:
+        return Reply.from_json(json.loads(raw))
+    return _kept_reply(raw)
 
 
 class Delivery:
@@ -233,7 +252,7 @@ class Delivery:
         if refused is not None:
             await self._fail(item, refused)
             return "failed"
-        parts = sender.parts(item.chat_id, Reply.from_json(json.loads(item.reply)))
+        parts = sender.parts(item.chat_id, _reply(item.reply))
         first = item.external_id
         for index in range(item.parts_sent, len(parts)):
             try:

@@ -524,7 +524,7 @@ def _commands(menu: CommandMenu) -> list[BotCommand]:
 
 
 # The same screens (the menu, a topic list, an article) go out over and over: each text and
-# each keyboard is rendered once and kept (aiogram's keyboard objects are immutable).
+# each keyboard is rendered once and kept (a kept keyboard is never changed).
 RENDERED_KEPT = 512
 
 

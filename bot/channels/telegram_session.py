@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from collections import OrderedDict
 from enum import Enum
 from functools import partial
 from typing import TYPE_CHECKING, Any, cast
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
     from aiogram.methods import TelegramMethod
 
 JSON_HEADERS = {"Content-Type": "application/json"}
+DUMPS_KEPT = 512
 
 
 class _Upload(Exception):
@@ -36,6 +38,10 @@ class _Upload(Exception):
 
 
 class JsonSession(AiohttpSession):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._dumps = _Dumps()
+
     def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
         """The call as a JSON body, or None if it uploads a file (it must be multipart).
 
@@ -50,7 +56,8 @@ class JsonSession(AiohttpSession):
                 continue
             body[key] = value
         try:
-            return json.dumps(body, ensure_ascii=False, default=partial(_plain, bot)).encode()
+            plain = partial(_plain, bot, self._dumps)
+            return json.dumps(body, ensure_ascii=False, default=plain).encode()
         except _Upload:
             return None
 
@@ -83,14 +90,32 @@ class JsonSession(AiohttpSession):
         return cast(TelegramType, response.result)
 
 
-def _plain(bot: Bot, value: object) -> Any:
+class _Dumps(OrderedDict[int, tuple[TelegramObject, dict[str, Any]]]):
+    """The last objects dumped, by identity: the same keyboards (kept by the sender) and
+    the bot's link-preview default go out with message after message. Each is kept with
+    its object, so that no other object can take its identity meanwhile; an object is
+    never changed once it has been sent."""
+
+    def dump(self, value: TelegramObject) -> dict[str, Any]:
+        kept = self.get(id(value))
+        if kept is not None:
+            self.move_to_end(id(value))
+            return kept[1]
+        dumped = value.model_dump(exclude_none=True, warnings=False)
+        self[id(value)] = (value, dumped)
+        if len(self) > DUMPS_KEPT:
+            self.popitem(last=False)
+        return dumped
+
+
+def _plain(bot: Bot, dumps: _Dumps, value: object) -> Any:
     """What `json.dumps` cannot write by itself, as aiogram's `prepare_value` writes it."""
     if isinstance(value, InputFile):
         raise _Upload
     if isinstance(value, Default):
         return bot.default[value.name]
     if isinstance(value, TelegramObject):
-        return value.model_dump(exclude_none=True, warnings=False)
+        return dumps.dump(value)
     if isinstance(value, datetime.timedelta):
         return round((datetime.datetime.now() + value).timestamp())
     if isinstance(value, datetime.datetime):
