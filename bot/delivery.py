@@ -175,17 +175,17 @@ class Delivery:
                     heads: list[OutboxItem] = []
                     start: list[OutboxItem] = []
                     while room > 0:
-                        # Enough heads to find `room` chats to start: the heads of chats
-                        # being served or waiting are read too, and skipped. Heads found not
-                        # due join `waiting`, so reading again reaches further.
-                        limit = room + len(running) + len(waiting)
-                        heads = await self.outbox.pending(conn, self.clock(), limit=limit)
+                        # The heads of `room` chats neither being served nor waiting. Heads
+                        # found not due join `waiting`, so reading again reaches further.
+                        busy = {*running.values(), *waiting}
+                        heads = await self.outbox.pending(conn, self.clock(), limit=room, skip=busy)
                         start = self._startable(heads, running, waiting)
-                        if start or len(heads) < limit:
+                        if start or len(heads) < room:
                             break
                     if not running and not start:
-                        # Nothing read means nothing pending: no retry to ask the time of.
-                        self._next_due = await self.outbox.next_due_at(conn) if heads else None
+                        # Nothing pending at all: no retry to ask the time of.
+                        pending = heads or waiting
+                        self._next_due = await self.outbox.next_due_at(conn) if pending else None
                 for item in start:
                     running[asyncio.create_task(self._deliver(item))] = (item.channel, item.chat_id)
                 if not running:

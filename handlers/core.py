@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 from collections.abc import Callable
@@ -191,8 +192,8 @@ class Core:
             return event
         # «да» and «нет» press «Так» and «Ні» as the Ukrainian words do.
         wanted = {typed, smalltalk.button_word(event.text) or typed}
-        for raw in await self.services.outbox.recent_replies(conn, event.channel, event.chat_id):
-            for row in json.loads(raw).get("buttons", ()):
+        for rows in await self.services.outbox.recent_buttons(conn, event.channel, event.chat_id):
+            for row in rows:
                 for button in row:
                     if button.get("payload") and _bare(button["label"]) in wanted:
                         return replace(event, text=None, payload=button["payload"])
@@ -351,6 +352,7 @@ class Core:
         return self.routes.command_menu(staff=False), self.routes.command_menu(staff=True)
 
 
+@functools.lru_cache(maxsize=1024)  # the same labels are compared over and over
 def _bare(label: str) -> str:
     """`📚 Довідка / запитати` → `довідка / запитати`: labels match without emoji or case."""
     kept = "".join(c for c in label.casefold() if c.isalnum() or c in " '’/-")

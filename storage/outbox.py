@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import chain
 from sqlite3 import Row
-from typing import Protocol
+from typing import Any, Protocol
 
 from storage._time import from_db, to_db
 from storage.db import Connection, fetch_all, fetch_one
@@ -81,17 +83,29 @@ class OutboxRepo:
             [(ch, chat, reply, ref, stamp, stamp, int(urgent)) for ch, chat, reply, ref in items],
         )
 
-    async def pending(self, conn: Connection, now: datetime, limit: int = 100) -> list[OutboxItem]:
+    async def pending(
+        self,
+        conn: Connection,
+        now: datetime,
+        limit: int = 100,
+        skip: Collection[tuple[str, str]] = (),
+    ) -> list[OutboxItem]:
         """The next pending item of each chat — urgent ones first, then in the order they
         were queued — including ones not due yet (their chat waits: messages to one chat
-        arrive in the order they were queued)."""
+        arrive in the order they were queued). Chats in `skip` ((channel, chat_id): being
+        served, say) are left out: their replies, whole articles, are not read for
+        nothing."""
+        skipped = ""
+        if skip:
+            chats = ", ".join(["(?, ?)"] * len(skip))
+            skipped = f" AND (o.channel, o.chat_id) NOT IN (VALUES {chats})"
         rows = await fetch_all(
             conn,
             "SELECT *, not_before <= ? AS is_due FROM outbox AS o WHERE status = 'pending'"
             " AND NOT EXISTS (SELECT 1 FROM outbox AS e WHERE e.status = 'pending'"
-            " AND e.channel = o.channel AND e.chat_id = o.chat_id AND e.id < o.id)"
+            f" AND e.channel = o.channel AND e.chat_id = o.chat_id AND e.id < o.id){skipped}"
             " ORDER BY urgent DESC, id LIMIT ?",
-            (to_db(now), limit),
+            (to_db(now), *chain.from_iterable(skip), limit),
         )
         return [_item(row) for row in rows]
 
@@ -146,16 +160,19 @@ class OutboxRepo:
         )
         return row is not None
 
-    async def recent_replies(
+    async def recent_buttons(
         self, conn: Connection, channel: str, chat_id: str, limit: int = 3
-    ) -> list[str]:
-        """The latest replies queued for a chat (JSON), newest first."""
+    ) -> list[list[list[dict[str, Any]]]]:
+        """The buttons (rows of {label, payload, url}) of the latest replies queued for a
+        chat, newest first. Only the buttons are read out of each row: a reply's text may
+        be a whole article."""
         rows = await fetch_all(
             conn,
-            "SELECT reply FROM outbox WHERE channel = ? AND chat_id = ? ORDER BY id DESC LIMIT ?",
+            "SELECT json_extract(reply, '$.buttons') AS buttons FROM outbox"
+            " WHERE channel = ? AND chat_id = ? ORDER BY id DESC LIMIT ?",
             (channel, chat_id, limit),
         )
-        return [row["reply"] for row in rows]
+        return [json.loads(row["buttons"]) if row["buttons"] else [] for row in rows]
 
     async def find_external(
         self, conn: Connection, channel: str, chat_id: str, ref: str

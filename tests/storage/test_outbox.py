@@ -69,6 +69,25 @@ async def test_a_batch_of_pending_messages_is_the_oldest_ones(db: Database) -> N
         assert [item.id for item in await repo.pending(conn, NOW, limit=2)] == ids[:2]
 
 
+async def test_chats_being_served_are_skipped_and_the_next_chats_read_instead(
+    db: Database,
+) -> None:
+    served = await _add(db, "Стаття, що вже надсилається", chat_id="1")
+    same_number_other_channel = await _add(db, "У Viber", chat_id="1", channel="viber")
+    waiting = await _add(db, "Чекає після 429", chat_id="2")
+    next_one = await _add(db, "Наступна", chat_id="3")
+    async with db.transaction() as conn:
+        heads = await repo.pending(conn, NOW, limit=2, skip={("telegram", "1"), ("telegram", "2")})
+        everything = await repo.pending(conn, NOW)
+    assert [item.id for item in heads] == [same_number_other_channel, next_one]
+    assert [item.id for item in everything] == [
+        served,
+        same_number_other_channel,
+        waiting,
+        next_one,
+    ]
+
+
 async def test_replies_to_people_go_before_bulk_but_never_ahead_in_their_own_chat(
     db: Database,
 ) -> None:
@@ -196,15 +215,25 @@ async def test_the_message_to_edit_is_the_latest_sent_under_that_exact_ref(db: D
         assert await repo.find_external(conn, "telegram", "1001", "ticket:3") is None
 
 
-async def test_recent_replies_are_the_chats_own_newest_first(db: Database) -> None:
+async def test_recent_buttons_are_the_chats_own_newest_first(db: Database) -> None:
     for text in ("Перша", "Друга", "Третя", "Четверта"):
         await _add(db, text)
     await _add(db, "Іншому", chat_id="2002")
     await _add(db, "У Viber", channel="viber")
     async with db.transaction() as conn:
-        recent = await repo.recent_replies(conn, "telegram", "1001")
-        two = await repo.recent_replies(conn, "telegram", "1001", limit=2)
-        nobody = await repo.recent_replies(conn, "telegram", "3003")
-    assert [json.loads(reply)["text"] for reply in recent] == ["Четверта", "Третя", "Друга"]
-    assert [json.loads(reply)["text"] for reply in two] == ["Четверта", "Третя"]
+        await repo.add(
+            conn,
+            channel="telegram",
+            chat_id="1001",
+            reply=json.dumps(
+                {"text": "Стаття " * 500, "buttons": [[{"label": "Так", "payload": "y"}]]}
+            ),
+            ref=None,
+            now=NOW,
+        )
+        recent = await repo.recent_buttons(conn, "telegram", "1001")
+        two = await repo.recent_buttons(conn, "telegram", "1001", limit=2)
+        nobody = await repo.recent_buttons(conn, "telegram", "3003")
+    assert recent == [[[{"label": "Так", "payload": "y"}]], [], []]
+    assert two == [[[{"label": "Так", "payload": "y"}]], []]
     assert nobody == []
