@@ -3,6 +3,7 @@ that fail, updates that cannot be read, members who leave, webhook bodies that a
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -161,6 +162,30 @@ async def test_an_update_that_cannot_be_read_is_skipped_and_the_next_one_answere
         await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"), timeout=5)
         await tg.wait_all_confirmed()  # the bad one confirmed too: never fetched again
         assert tg.pending_updates == []
+
+
+async def test_a_press_is_taken_whatever_the_message_it_was_under_holds(
+    tg: FakeTelegramServer, tmp_path: Path
+) -> None:
+    async with running(settings_for(tg, tmp_path), tg):
+        tg.send_text("/start")
+        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        under = copy.deepcopy(tg.messages[(CITIZEN, greeting.result["message_id"])])
+        # Content of the pressed message that aiogram cannot read (as a newer Bot API
+        # might send): only which message it was, and where, matters for a press.
+        under["entities"] = [{"type": "bold", "offset": "start", "length": 5}]
+        tg.push_update(
+            {
+                "callback_query": {
+                    "id": "77",
+                    "from": {"id": CITIZEN, "is_bot": False, "first_name": "Олена"},
+                    "message": under,
+                    "chat_instance": "1",
+                    "data": "ask",
+                }
+            }
+        )
+        await tg.wait_for("sendMessage", to_chat(CITIZEN, texts.ASK_PROMPT[:20]), timeout=5)
 
 
 async def test_the_webhook_refuses_bodies_that_are_not_updates_with_400(
