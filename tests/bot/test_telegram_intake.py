@@ -14,7 +14,7 @@ import pytest
 from handlers import texts
 from storage.db import Database
 from storage.inbox import InboxRepo
-from tests.fakes import FakeTelegramServer
+from tests.fakes import ApiCall, FakeTelegramServer
 from tests.helpers.telegram import (
     CITIZEN,
     STAFF_CHAT_ID,
@@ -43,6 +43,12 @@ async def _card(tg: FakeTelegramServer) -> int:
     return int(card.result["message_id"])
 
 
+async def _greeted(tg: FakeTelegramServer) -> ApiCall:
+    """The resident starts the bot; its greeting, with the menu's buttons."""
+    tg.send_text("/start")
+    return await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+
+
 def _take(tg: FakeTelegramServer, card_id: int) -> None:
     tg.press_button(
         "tk:take:1",
@@ -57,8 +63,7 @@ async def test_a_press_whose_spinner_cannot_be_stopped_is_still_handled(
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
     async with running(settings_for(tg, tmp_path), tg):
-        tg.send_text("/start")
-        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        greeting = await _greeted(tg)
         # As after a restart: Telegram refuses to answer the press, it is too old.
         tg.fail_next(
             "answerCallbackQuery",
@@ -168,8 +173,7 @@ async def test_a_press_is_taken_whatever_the_message_it_was_under_holds(
     tg: FakeTelegramServer, tmp_path: Path
 ) -> None:
     async with running(settings_for(tg, tmp_path), tg):
-        tg.send_text("/start")
-        greeting = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Вітаю!"))
+        greeting = await _greeted(tg)
         under = copy.deepcopy(tg.messages[(CITIZEN, greeting.result["message_id"])])
         # Content of the pressed message that aiogram cannot read (as a newer Bot API
         # might send): only which message it was, and where, matters for a press.
