@@ -316,8 +316,7 @@ class Core:
             if to is None:
                 log.warning("no staff chat configured: a staff message was dropped")
                 continue
-            reply = json.dumps(out.reply.to_json(), ensure_ascii=False)
-            rows.append((to.channel, to.chat_id, reply, out.reply.ref))
+            rows.append((to.channel, to.chat_id, _row(out.reply), out.reply.ref))
             queued.append(Outgoing(to, out.reply))
         if rows:
             await self.services.outbox.add_many(conn, rows, self.services.clock(), urgent=urgent)
@@ -350,6 +349,19 @@ class Core:
         """The commands residents and librarians are shown, (command, description) each,
         as the features' routers declare them."""
         return self.routes.command_menu(staff=False), self.routes.command_menu(staff=True)
+
+
+def _row(reply: Reply) -> str:
+    """The reply as its outbox row keeps it. The same screens are queued over and over, so
+    the last ones are kept; a reply with a file (which may be large) is not."""
+    if reply.attachments:
+        return json.dumps(reply.to_json(), ensure_ascii=False)
+    return _kept_row(reply)
+
+
+@functools.lru_cache(maxsize=512)
+def _kept_row(reply: Reply) -> str:
+    return json.dumps(reply.to_json(), ensure_ascii=False)
 
 
 @functools.lru_cache(maxsize=1024)  # the same labels are compared over and over

@@ -5,6 +5,7 @@ Channels translate their SDK objects to and from these; nothing here knows a mes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -158,6 +159,7 @@ class Reply:
         )
 
 
+@functools.lru_cache(maxsize=4096)  # one a logged event: the same people write again
 def opaque_user(channel: str, user_id: object) -> str:
     """A stable, non-reversible id for logs: never the messenger's user id itself."""
     return hashlib.blake2s(f"{channel}:{user_id}".encode(), digest_size=6).hexdigest()

@@ -6,7 +6,7 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
@@ -32,7 +32,7 @@ class Connection(Protocol):
     """What repositories use of a connection; both kinds below give it."""
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> Cursor: ...
-    async def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> Cursor: ...
+    async def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> Cursor: ...
     async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]: ...
 
 
@@ -48,8 +48,8 @@ class _Inline:
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> Cursor:
         return self.raw.execute(sql, tuple(params))
 
-    async def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> Cursor:
-        return self.raw.executemany(sql, [tuple(row) for row in params])
+    async def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> Cursor:
+        return self.raw.executemany(sql, params)
 
     async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         return self.raw.execute(sql, tuple(params)).fetchall()
@@ -65,7 +65,7 @@ class _Threaded:
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> Cursor:
         return await self.conn.execute(sql, params)
 
-    async def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> Cursor:
+    async def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> Cursor:
         return await self.conn.executemany(sql, params)
 
     async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
