@@ -374,13 +374,15 @@ def start_py_spy(
     py_spy: str | None, pid: int, out: Path, kind: str
 ) -> subprocess.Popen[bytes] | None:
     """Sample the bot (not the echo bot) with py-spy while the residents write: collapsed
-    stacks (one line a stack, its sample count last), for flame graphs or grep."""
+    stacks (one line a stack, its sample count last), for flame graphs or grep. Only the
+    thread holding the GIL is sampled: the others' stacks (the model's, aiosqlite's) would
+    count time they spend waiting for it as spent where they wait."""
     if py_spy is None or kind != "bot":
         return None
     out = PROFILES / out.name
     out.parent.mkdir(parents=True, exist_ok=True)
     print(f"  py-spy samples the bot into {out}", flush=True)
-    command = [py_spy, "record", "--pid", str(pid), "--rate", "250", "--format", "raw"]
+    command = [py_spy, "record", "--pid", str(pid), "--rate", "250", "--gil", "--format", "raw"]
     return subprocess.Popen(
         [*command, "--nonblocking", "--output", str(out)], stdout=subprocess.DEVNULL
     )
