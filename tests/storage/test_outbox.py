@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 from bot.sent_journal import Mark
@@ -86,6 +87,18 @@ async def test_chats_being_served_are_skipped_and_the_next_chats_read_instead(
         waiting,
         next_one,
     ]
+
+
+async def test_thousands_of_skipped_chats_are_no_trouble_on_an_older_sqlite(
+    db: Database,
+) -> None:
+    # SQLite builds before 3.32 take at most 999 parameters a statement; flood control
+    # on a bulk job can leave thousands of chats waiting within one delivery round.
+    db._inline.raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    waiting = {("telegram", str(700_000 + n)) for n in range(5000)}
+    due = await _add(db, "Відповідь", chat_id="42")
+    async with db.transaction() as conn:
+        assert [item.id for item in await repo.pending(conn, NOW, skip=waiting)] == [due]
 
 
 async def test_replies_to_people_go_before_bulk_but_never_ahead_in_their_own_chat(
