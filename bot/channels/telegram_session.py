@@ -5,8 +5,8 @@ keyboard) dumped to JSON strings inside the form. On a reply with a keyboard tha
 three times the work of dumping the call to JSON once, and it is paid on every message the
 bot sends (benchmarks/send_cost.py). The Bot API reads `application/json` bodies as well as
 forms, so calls without a file go as JSON; uploads stay multipart, as aiogram sends them.
-The values are prepared by aiogram's own `prepare_value` (bot defaults such as parse_mode,
-enums, dates), so both encodings say the same thing.
+Values are written as aiogram's `prepare_value` writes them (bot defaults such as
+parse_mode, enums, dates): both encodings say the same thing, which a test checks.
 """
 
 from __future__ import annotations
