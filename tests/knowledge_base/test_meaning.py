@@ -142,6 +142,11 @@ async def embedded(folder: Path, tmp_path: Path, model: str = TEST_EMBEDDER) -> 
     return holder
 
 
+def model_of(holder: KnowledgeBaseHolder) -> ConceptEmbedder:
+    """The test model a holder loaded: it records what it was asked to embed."""
+    return cast(ConceptEmbedder, holder.embedder)
+
+
 async def test_the_bot_answers_by_words_until_the_vectors_are_ready(
     folder: Path, tmp_path: Path, slow_gate: None, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -160,7 +165,7 @@ async def test_the_bot_answers_by_words_until_the_vectors_are_ready(
     assert holder.semantic_ready
     fused = await holder.search("о котрій ви зачиняєтеся")
     assert fused.candidates[0].article.id == "opening-hours"
-    model = cast(ConceptEmbedder, holder.embedder)
+    model = model_of(holder)
     assert model.queries_embedded == ["о котрій ви зачиняєтеся"]
     assert "meaning search ready: 3 articles, 3 embedded anew" in caplog.text
     await holder.close()
@@ -168,7 +173,7 @@ async def test_the_bot_answers_by_words_until_the_vectors_are_ready(
 
 async def test_reload_embeds_only_the_article_that_changed(folder: Path, tmp_path: Path) -> None:
     holder = await embedded(folder, tmp_path)
-    model = cast(ConceptEmbedder, holder.embedder)
+    model = model_of(holder)
     model.passages_embedded.clear()
 
     (folder / "water.md").write_text(
@@ -245,7 +250,7 @@ async def test_a_question_asked_again_costs_no_model_time_until_the_base_changes
     folder: Path, tmp_path: Path
 ) -> None:
     holder = await embedded(folder, tmp_path)
-    model = cast(ConceptEmbedder, holder.embedder)
+    model = model_of(holder)
     first = await holder.search("о котрій ви зачиняєтеся")
     again = await holder.search("  О котрій  ви зачиняєтеся ")  # the same, typed loosely
     assert again.candidates[0].article.id == first.candidates[0].article.id == "opening-hours"
@@ -261,7 +266,7 @@ async def test_a_question_the_words_are_sure_of_costs_no_model_time(
     folder: Path, tmp_path: Path
 ) -> None:
     holder = await embedded(folder, tmp_path)
-    model = cast(ConceptEmbedder, holder.embedder)
+    model = model_of(holder)
 
     # Word for word an example question of one article: the words need no help.
     assert not holder.needs_model("до котрої працює бібліотека")
@@ -282,7 +287,7 @@ async def test_a_crowd_asking_the_same_question_at_once_costs_one_run_of_the_mod
     import threading
 
     holder = await embedded(folder, tmp_path)
-    model = cast(ConceptEmbedder, holder.embedder)
+    model = model_of(holder)
     thinking, done_thinking = threading.Event(), threading.Event()
     real_queries = model.queries
 
