@@ -15,8 +15,12 @@ from __future__ import annotations
 
 import math
 import re
+from array import array
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from itertools import chain
+
+import numpy as np
 
 GRAM_SIZES = (3, 4, 5)
 _FOLD = str.maketrans(
@@ -31,7 +35,6 @@ Grams = frozenset[str]
 # and a dot product come out the same whatever order a set yields its pieces in
 # (which changes with PYTHONHASHSEED), at the speed of a plain float sum.
 SCALE = 2**20
-Words = tuple[str, ...]
 
 
 def fold(word: str) -> str:
@@ -47,37 +50,22 @@ class _WordGrams(dict[str, Grams]):
         return grams
 
 
+@dataclass(frozen=True)
 class Query:
-    """A question's pieces with their squared weights, the vector's norm, and per-word overlaps."""
+    """A question's pieces that the index knows (their numbers and squared weights) and
+    the norm of its vector, unknown pieces included."""
 
-    def __init__(self, weights: dict[str, float], word_grams: dict[str, Grams]) -> None:
-        self.weights = weights
-        self.grams = frozenset(weights)
-        self.norm = math.sqrt(sum(weights.values()))
-        self._word_grams = word_grams
-        self._shared: dict[str, Grams] = {}
-
-    def shared(self, words: Sequence[str]) -> Grams:
-        """The question's pieces found in any of these (indexed) words."""
-        cache = self._shared
-        found: list[Grams] = []
-        for word in words:
-            shared = cache.get(word)
-            if shared is None:
-                shared = self._word_grams[word] & self.grams
-                cache[word] = shared
-            if shared:
-                found.append(shared)
-        return frozenset().union(*found) if found else frozenset()
+    ids: np.ndarray
+    weights: np.ndarray
+    norm: float
 
 
 class CharIndex:
     """Binary TF-IDF vectors of character n-grams, one for every phrasing of every article.
 
-    Pieces are computed once per distinct word (articles share most of their
-    vocabulary) and vectors once per distinct phrasing; a phrasing keeps only
-    its words and its vector's norm, and a question meets it through the
-    pieces it shares with each word.
+    Every phrasing is kept as the numbers of its distinct pieces, all phrasings end to
+    end in one array, an article's phrasings side by side: a question is compared with
+    the phrasings of many articles in a few numpy calls.
     """
 
     def __init__(self, documents: Sequence[Sequence[Sequence[str]]]) -> None:
@@ -87,23 +75,33 @@ class CharIndex:
         total = len(documents)
         unseen_idf = math.log(total + 1) + 1
         self._unseen_weight = _rounded(unseen_idf**2)
+        self._ids = {gram: number for number, gram in enumerate(df)}
         # Only squared weights are ever used: a binary vector's entries are its idf values.
-        self._weights = {
-            gram: _rounded((math.log((total + 1) / (count + 1)) + 1) ** 2)
-            for gram, count in df.items()
-        }
-        # Each distinct phrasing's norm, over the union of its words' pieces. Every
-        # weight is positive, so a phrasing without pieces is the one with norm 0.
-        weight, grams_of = self._weights.__getitem__, self._word_grams.__getitem__
-        union, sqrt = frozenset().union, math.sqrt
-        norms = {
-            words: sqrt(sum(map(weight, union(*map(grams_of, words)))))
-            for words in dict.fromkeys(map(tuple, chain.from_iterable(documents)))
-        }
-        self._phrasings: list[tuple[tuple[Words, float], ...]] = [
-            tuple((words, norms[words]) for words in map(tuple, doc) if norms[words])
-            for doc in documents
-        ]
+        self._weights = np.array(
+            [_rounded((math.log((total + 1) / (count + 1)) + 1) ** 2) for count in df.values()],
+            dtype=np.float64,
+        )
+        ids, grams_of = self._ids.__getitem__, self._word_grams.__getitem__
+        weight_of, union, sqrt = self._weights.tolist().__getitem__, frozenset().union, math.sqrt
+        pieces = array("i")  # C ints: no Python object per piece while building
+        lengths: list[int] = []
+        norms: list[float] = []
+        first = [0]  # each article's first phrasing
+        for doc in documents:
+            for words in doc:
+                numbers = list(map(ids, union(*map(grams_of, words))))
+                if numbers:  # every weight is positive: a phrasing with pieces has a norm
+                    pieces.extend(numbers)
+                    lengths.append(len(numbers))
+                    norms.append(sqrt(sum(map(weight_of, numbers))))
+            first.append(len(lengths))
+        self._first = np.array(first, dtype=np.intp)
+        self._pieces = np.frombuffer(pieces, dtype=np.intc)
+        if len(self._weights) <= 1 << 16:  # half the memory while piece numbers fit
+            self._pieces = self._pieces.astype(np.uint16)
+        self._lengths = np.array(lengths, dtype=np.intp)
+        self._starts = np.cumsum(self._lengths) - self._lengths
+        self._norms = np.array(norms, dtype=np.float64)
 
     def _document_frequencies(self, documents: Sequence[Sequence[Sequence[str]]]) -> dict[str, int]:
         """In how many articles each piece occurs, counted through the words that have it.
@@ -140,21 +138,43 @@ class CharIndex:
 
     def query(self, words: Iterable[str]) -> Query:
         grams = self.grams(words)
-        weights, unseen = self._weights, self._unseen_weight
-        return Query({gram: weights.get(gram, unseen) for gram in grams}, self._word_grams)
+        known = sorted(number for number in map(self._ids.get, grams) if number is not None)
+        ids = np.array(known, dtype=np.intp)
+        weights = self._weights[ids]
+        squares = [*weights.tolist(), *[self._unseen_weight] * (len(grams) - len(known))]
+        return Query(ids, weights, math.sqrt(sum(squares)))
 
     def similarity(self, query: Query, number: int) -> float:
         """Cosine between the question and the article's closest phrasing, 0 to 1."""
-        if not query.norm:
-            return 0.0
-        weights = query.weights
-        best = 0.0
-        for words, norm in self._phrasings[number]:
-            shared = query.shared(words)
-            if shared:
-                dot = sum(map(weights.__getitem__, shared))
-                best = max(best, dot / (query.norm * norm))
-        return best
+        return self.similarities(query, [number])[0]
+
+    def similarities(self, query: Query, numbers: Sequence[int]) -> list[float]:
+        """`similarity` for each of these articles, in their order."""
+        if not numbers:
+            return []
+        chosen = np.asarray(numbers, dtype=np.intp)
+        counts = self._first[chosen + 1] - self._first[chosen]
+        if not query.norm or not counts.any():
+            return [0.0] * len(numbers)
+        phrasings = _ranges(self._first[chosen], counts)
+        lengths = self._lengths[phrasings]
+        pieces = self._pieces[_ranges(self._starts[phrasings], lengths)]
+        vector = np.zeros(len(self._weights), dtype=np.float64)
+        vector[query.ids] = query.weights
+        # Sums of multiples of 1 / SCALE: exact whatever the order (see SCALE).
+        dots = np.add.reduceat(vector[pieces], np.cumsum(lengths) - lengths)
+        cosines = dots / (query.norm * self._norms[phrasings])
+        has = counts > 0
+        best = np.zeros(len(numbers), dtype=np.float64)
+        best[has] = np.maximum.reduceat(cosines, (np.cumsum(counts) - counts)[has])
+        return best.tolist()
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of range(start, start + count) for each pair, in one array."""
+    ends = np.cumsum(counts)
+    total = int(ends[-1]) if len(ends) else 0
+    return np.repeat(starts - (ends - counts), counts) + np.arange(total)
 
 
 def _rounded(weight: float) -> float:

@@ -693,8 +693,8 @@ class KnowledgeBase:
         numbers = [number for number, _ in best]
         numbers += [number for number in close if number not in numbers]
         top_closeness = float(closeness[close[0]]) if closeness is not None and close else 0.0
-        for number in numbers:
-            letters = self._letters.similarity(query, number)
+        resemblance = self._letters.similarities(query, numbers)
+        for number, letters in zip(numbers, resemblance, strict=True):
             words_score = score = (1 - share) * coverage[number] + share * letters
             if closeness is not None:
                 score += t.meaning_weight * (float(closeness[number]) - top_closeness)

@@ -38,6 +38,18 @@ def test_letter_pieces_forgive_typos_and_glued_words() -> None:
     assert index.similarity(index.query([]), 0) == 0.0
 
 
+def test_letter_pieces_of_many_articles_at_once() -> None:
+    # The bot compares a question with thirty articles in one call; one with nothing to
+    # compare (no phrasing with letters) resembles nothing.
+    index = CharIndex([[("оплатити", "комуналку")], [], [("квиток",), ("читацький", "квиток")]])
+    question = index.query(["читацкий", "квиток"])
+
+    together = index.similarities(question, [2, 1, 0])
+
+    assert together == [index.similarity(question, n) for n in (2, 1, 0)]
+    assert together[0] > 0.5 and together[1] == 0.0 and together[2] < 0.2
+
+
 def test_model_reads_its_weights_by_feature_name() -> None:
     table = {"bias": -1.0, **{name: 0.0 for name in FEATURES}, "score": 2.0}
     model = DecisionModel.from_table(table, FEATURES)
