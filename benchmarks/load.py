@@ -7,9 +7,8 @@ polling it: the real bot (`python -m bot`, a fresh `DATABASE_PATH`) or a minimal
 echo bot (`benchmarks/echo_bot.py`). U residents (`--residents`, 200) each send M
 messages (`--messages`, 20), each waiting for the reply to one before sending the next.
 A reply is complete when its message with buttons to press arrives (the bot puts them on
-the last message of every reply: an answer's article, with links only, comes before its
-«did it help?»; the echo bot answers with one button); a press presses a button of the
-last reply (the echo bot's only one).
+the last message of every reply; the echo bot answers with one button); a press presses a
+button of the last reply (the echo bot's only one).
 
 Two mixes, the bot and the echo bot alternated run by run (`--runs`, 3) and each ratio
 taken within one run:
@@ -258,14 +257,10 @@ async def reply(inbox: Inbox, after: int) -> tuple[float, dict[str, Any]]:
 
 
 def pressable(message: dict[str, Any]) -> bool:
-    """The last message of a reply carries buttons to press. An article before it carries
-    links, and the course booking button when it offers a course: neither ends a reply."""
+    """The last message of a reply carries buttons to press (the parts of a long text
+    before it carry none)."""
     markup = message.get("reply_markup") or {}
-    return any(
-        "callback_data" in b and b.get("text") != texts.BTN_KB_BOOK_COURSE
-        for row in markup.get("inline_keyboard", ())
-        for b in row
-    )
+    return any("callback_data" in b for row in markup.get("inline_keyboard", ()) for b in row)
 
 
 def press_data(message: dict[str, Any], which: str | int) -> str:

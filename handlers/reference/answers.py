@@ -1,7 +1,7 @@
 """Reference answers: free text is a question for the knowledge base.
 
 Decision table for a question (the engine decides, thresholds are data):
-  answer  → the article, its links as buttons, then "Чи допомогла відповідь?" Так / Ні
+  answer  → the article ending in "Чи допомогла відповідь?", its links and Так / Ні as buttons
   suggest → up to three titles as buttons, plus "Немає потрібного — запитати бібліотекаря"
   none    → say so, offer the librarian
 """

@@ -25,9 +25,9 @@ def _ask(ctx: Context) -> list[list[Button]]:
 
 def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
     """The article — a long one as its short answer and «Детальніше» — with its links;
-    after an answer to a question, also ask whether it helped.
-
-    «Детальніше» goes on the last message: Viber shows only the last message's keyboard.
+    after an answer to a question, it ends by asking whether it helped, in the same
+    message: Viber shows only the last message's keyboard, so links on a message of
+    their own would never be seen there.
     """
     links = [[Button(link.title, url=link.url)] for link in article.links]
     if article.offers_training:
@@ -36,22 +36,16 @@ def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
     if len(body) > LONG_ARTICLE and article.details:
         body, more = article.short_answer, [[Button(texts.BTN_MORE, Details(article.id).pack())]]
     # The body is the one Markdown the librarians write; a title is shown as written.
-    text = texts.KB_ARTICLE.format(title=article.title, body=Markdown(body))
     if query_id is None:  # browsing: no question to judge the answer against
+        text = texts.KB_ARTICLE.format(title=article.title, body=Markdown(body))
         ctx.say(text, [*more, *links, *_ask(ctx), [TOPICS], [HOME]])
         return
-    ctx.say(text, links)
-    ctx.say(
-        texts.KB_FEEDBACK,
-        [
-            *more,
-            [
-                Button(texts.BTN_YES, Feedback(query_id, "y").pack()),
-                Button(texts.BTN_NO, Feedback(query_id, "n").pack()),
-            ],
-            [HOME],
-        ],
-    )
+    feedback = [
+        Button(texts.BTN_YES, Feedback(query_id, "y").pack()),
+        Button(texts.BTN_NO, Feedback(query_id, "n").pack()),
+    ]
+    text = texts.KB_ANSWER.format(title=article.title, body=Markdown(body))
+    ctx.say(text, [*more, *links, feedback, [HOME]])
 
 
 def show_topics(ctx: Context) -> None:

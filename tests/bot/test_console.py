@@ -92,7 +92,7 @@ async def test_with_meaning_ready_the_console_answers_by_meaning_or_hands_over(
     shown = out.getvalue()
     # No word of the first question is in the article: its meaning is.
     assert "Графік роботи бібліотеки" in shown
-    assert texts.KB_FEEDBACK in shown
+    assert texts.KB_FEEDBACK in shown  # asked at the end of the answer
     assert render.to_plain(texts.KB_NONE) in shown
 
 

@@ -142,6 +142,22 @@ async def test_pressing_a_button_opens_its_screen_and_a_sticker_gets_a_friendly_
         assert reply.labels == [texts.BTN_MENU]
 
 
+async def test_an_answer_keeps_its_links_on_the_keyboard_viber_shows(
+    viber: FakeViberServer, tmp_path: Path
+) -> None:
+    # Viber shows the keyboard of the last message only: an answer is one message, so
+    # its links stay on screen beside «did it help?».
+    async with running(settings_for(viber, tmp_path), viber):
+        await viber.send_text("як передати показники лічильника води")
+        answer = await viber.wait_for("send_message", says("Як передати показники"))
+        assert answer.text.endswith(texts.KB_FEEDBACK)
+        assert answer.labels == ["Міська рада", texts.BTN_YES, texts.BTN_NO, texts.BTN_MENU]
+        [link] = [b for b in answer.body["keyboard"]["Buttons"] if b["Text"] == "Міська рада"]
+        assert link["ActionType"] == "open-url"
+        assert link["ActionBody"] == "https://mkrada.gov.ua"
+        assert len(viber.sent()) == 1
+
+
 async def test_a_redelivered_callback_is_handled_once(
     viber: FakeViberServer, tmp_path: Path
 ) -> None:

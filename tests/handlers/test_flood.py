@@ -43,7 +43,7 @@ async def test_twenty_a_minute_are_answered_then_one_notice_then_silence_until_i
     await chat.say("/start")
     clock.advance(seconds=1)
     for _ in range(18):
-        article, _feedback = await chat.say(QUESTION)
+        [article] = await chat.say(QUESTION)
         assert "Wi-Fi" in article.text
         clock.advance(seconds=1)
     [prompt] = await chat.press(texts.BTN_LIBRARIAN)

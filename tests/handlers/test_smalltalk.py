@@ -46,8 +46,8 @@ async def test_a_lone_word_with_nothing_to_answer_asks_for_the_question(
 
 
 async def test_russian_yes_and_no_answer_the_buttons_on_screen(chat: Chat) -> None:
-    [_article, feedback] = await chat.say("як передати показники лічильника води")
-    assert texts.BTN_YES in feedback.labels
+    [article] = await chat.say("як передати показники лічильника води")
+    assert texts.BTN_YES in article.labels
 
     [reply] = await chat.say("да")
     assert reply.text == texts.KB_THANKS
@@ -58,7 +58,7 @@ async def test_russian_yes_and_no_answer_the_buttons_on_screen(chat: Chat) -> No
 
 
 async def test_a_greeting_with_a_question_is_a_question(chat: Chat) -> None:
-    [article, _feedback] = await chat.say("Привіт! Як передати показники лічильника води?")
+    [article] = await chat.say("Привіт! Як передати показники лічильника води?")
 
     assert article.text.startswith("**Як передати показники лічильника води**")
 

@@ -193,7 +193,7 @@ class Screens:
         self.greeting = Screen(t.GREETING)
         self.menu = Screen(t.MENU)
         self.kb_browse = Screen(t.KB_BROWSE)
-        self.kb_feedback = Screen(t.KB_FEEDBACK)
+        self.kb_answer = Screen(t.KB_ANSWER)
         self.kb_suggest = Screen(t.KB_SUGGEST)
         self.kb_none = Screen(t.KB_NONE)
         self.kb_thanks = Screen(t.KB_THANKS)
@@ -593,7 +593,7 @@ class Resident(Person):
         question = self.run.kb_questions[self.rng.randrange(len(self.run.kb_questions))]
         got = await self.say(
             question,
-            s.kb_feedback,
+            s.kb_answer,
             s.kb_suggest,
             s.kb_none,
             s.is_follow_up,
@@ -601,9 +601,9 @@ class Resident(Person):
         )
         if got is not None and got.expect is s.is_follow_up:
             got = await self.press(
-                texts.BTN_FOLLOW_UP_NO, s.kb_feedback, s.kb_suggest, s.kb_none, on=got
+                texts.BTN_FOLLOW_UP_NO, s.kb_answer, s.kb_suggest, s.kb_none, on=got
             )
-        if got is not None and got.expect is s.kb_feedback:
+        if got is not None and got.expect is s.kb_answer:
             got = await self.press(texts.BTN_YES, s.kb_thanks, on=got)
         if got is None:
             return

@@ -46,6 +46,13 @@ kb-article = **{ $title }**
 
     { $body }
 
+# An answer to a resident's question: the article, then whether it helped.
+kb-answer = **{ $title }**
+
+    { $body }
+
+    { kb-feedback }
+
 kb-article-details = **{ $title }** — детальніше
 
     { $body }
