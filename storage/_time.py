@@ -9,8 +9,18 @@ from datetime import UTC, datetime
 # converts a few of these.
 
 
+# An event writes its one `now` into many rows: the last moment converted is kept (with
+# the moment itself, so its identity cannot pass to another object while kept).
+_last: list[tuple[datetime | None, str]] = [(None, "")]
+
+
 def to_db(moment: datetime) -> str:
-    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    last = _last[0]
+    if last[0] is moment:
+        return last[1]
+    text = moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
+    _last[0] = (moment, text)
+    return text
 
 
 def from_db(text: str) -> datetime:
