@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from functools import partial
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot
 from aiogram.client.default import Default, DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatMemberStatus, ChatType, ParseMode
@@ -63,7 +63,7 @@ from bot.channels.base import (
     backoff,
     shown_name,
 )
-from bot.channels.telegram_intake import Poller, RawUpdates, WebhookHandler
+from bot.channels.telegram_intake import Poller, RawUpdates, Webhook
 from bot.channels.telegram_session import JsonSession
 from handlers import texts
 from handlers.messages import Address, Attachment, Button, Contact, Event, Reply
@@ -212,13 +212,7 @@ class TelegramChannel(InputChannel):
         self.staff_chat_id = config.staff_chat_id
         self.is_staff = StaffCheck(self.bot, self.staff_chat_id)
         self.sender = TelegramSender(self.bot)
-        self.dispatcher = Dispatcher()
-        router = Router(name="reception")
-        router.message.register(self.on_message)
-        router.callback_query.register(self.on_callback)
-        router.chat_member.register(self.on_chat_member)
-        self.dispatcher.include_router(router)
-        self.poller = Poller(self.bot, self.dispatcher, ALLOWED_UPDATES)
+        self.poller = Poller(self.bot, self.on_update, ALLOWED_UPDATES)
 
     async def setup(self) -> None:
         await self.bot.set_my_commands(_commands(self.config.commands))
@@ -233,8 +227,8 @@ class TelegramChannel(InputChannel):
         await self.bot.delete_webhook(drop_pending_updates=False)
         me = await self.bot.me()  # a wrong token fails here, before any update is taken
         log.info("polling as bot id %s", me.id)
-        # Sequential handling: an update is confirmed to Telegram (by the next getUpdates)
-        # only after its handling has been committed, so a crash never loses one.
+        # An update is confirmed to Telegram (by the next getUpdates) only after its
+        # handling has been committed, so a crash never loses one.
         await self.poller.run()
 
     async def stop_polling(self) -> None:
@@ -244,17 +238,8 @@ class TelegramChannel(InputChannel):
         """Answer Telegram's webhook calls on `app`, secret token checked."""
         if not self.listens:
             return
-        from aiogram.webhook.aiohttp_server import setup_application
-
-        # Not in the background: Telegram hears 200 only once the update is committed,
-        # and retries it otherwise.
-        WebhookHandler(
-            self.dispatcher,
-            self.bot,
-            handle_in_background=False,
-            secret_token=self.config.webhook_secret,
-        ).register(app, path=self.config.webhook_path)
-        setup_application(app, self.dispatcher, bot=self.bot)
+        webhook = Webhook(self.bot, self.on_update, self.config.webhook_secret)
+        webhook.register(app, self.config.webhook_path)
 
     async def set_webhook(self) -> None:
         await self.setup()
@@ -270,12 +255,23 @@ class TelegramChannel(InputChannel):
 
     # --- incoming ------------------------------------------------------------------------
 
-    async def on_message(self, message: Message, event_update: Update) -> None:
+    async def on_update(self, update: Update) -> None:
+        """One update from polling or the webhook, handled to the end (see
+        telegram_intake for why not through aiogram's Dispatcher). Kinds not in
+        ALLOWED_UPDATES are never delivered."""
+        if update.message is not None:
+            await self.on_message(update.message, update)
+        elif update.callback_query is not None:
+            await self.on_callback(update.callback_query, update)
+        elif update.chat_member is not None:
+            await self.on_chat_member(update.chat_member)
+
+    async def on_message(self, message: Message, update: Update) -> None:
         if message.from_user is None or message.from_user.is_bot:
             return
         in_staff_chat = message.chat.id == self.staff_chat_id
         in_group = message.chat.type != ChatType.PRIVATE
-        event = self._event(message, event_update, in_staff_chat)
+        event = self._event(message, update, in_staff_chat)
         if in_group and event is not None and event.command == CHAT_ID_COMMAND:
             # Setting up: the administrator needs the librarians' group's id for STAFF_CHAT_ID.
             text = texts.TELEGRAM_CHAT_ID.format(chat_id=message.chat.id)
@@ -288,7 +284,7 @@ class TelegramChannel(InputChannel):
             event = replace(event, is_staff=await self.is_staff(message.from_user.id))
         await self.handle(event)
 
-    async def on_callback(self, callback: CallbackQuery, event_update: Update) -> None:
+    async def on_callback(self, callback: CallbackQuery, update: Update) -> None:
         message = callback.message
         if message is None or callback.data is None:
             await _answer(callback)
@@ -305,7 +301,7 @@ class TelegramChannel(InputChannel):
             chat_id=str(message.chat.id),
             display_name=user.full_name,
             payload=callback.data,
-            update_key=self._key(event_update),
+            update_key=self._key(update),
             message_id=str(message.message_id),
             from_staff_chat=in_staff_chat,
             is_staff=is_staff,
