@@ -34,18 +34,33 @@ def show_article(ctx: Context, article: Article, query_id: int | None) -> None:
         links.insert(0, [Button(texts.BTN_KB_BOOK_COURSE, OpenTraining().pack())])
     body, more = article.body, []
     if len(body) > LONG_ARTICLE and article.details:
-        body, more = article.short_answer, [[Button(texts.BTN_MORE, Details(article.id).pack())]]
+        details = Details(article.id, query_id).pack()
+        body, more = article.short_answer, [[Button(texts.BTN_MORE, details)]]
     # The body is the one Markdown the librarians write; a title is shown as written.
     if query_id is None:  # browsing: no question to judge the answer against
         text = texts.KB_ARTICLE.format(title=article.title, body=Markdown(body))
         ctx.say(text, [*more, *links, *_ask(ctx), [TOPICS], [HOME]])
         return
-    feedback = [
+    text = texts.KB_ANSWER.format(title=article.title, body=Markdown(body))
+    ctx.say(text, [*more, *links, _feedback(query_id), [HOME]])
+
+
+def _feedback(query_id: int) -> list[Button]:
+    return [
         Button(texts.BTN_YES, Feedback(query_id, "y").pack()),
         Button(texts.BTN_NO, Feedback(query_id, "n").pack()),
     ]
-    text = texts.KB_ANSWER.format(title=article.title, body=Markdown(body))
-    ctx.say(text, [*more, *links, feedback, [HOME]])
+
+
+async def own_query(ctx: Context, query_id: int | None) -> int | None:
+    """`query_id` if it is this person's recorded question, else None: a button that came
+    from someone else's chat (a forwarded message) browses, without feedback."""
+    if query_id is None:
+        return None
+    recorded = await ctx.services.kb_queries.get(ctx.conn, query_id)
+    if recorded is None or recorded.user_id != ctx.user.id:
+        return None
+    return query_id
 
 
 def show_topics(ctx: Context) -> None:
@@ -80,7 +95,7 @@ async def on_category(ctx: Context, press: Category) -> None:
 
 
 async def on_details(ctx: Context, press: Details) -> None:
-    show_details(ctx, press.article)
+    show_details(ctx, press.article, await own_query(ctx, press.query))
 
 
 async def on_article(ctx: Context, press: OpenArticle) -> None:
@@ -89,21 +104,24 @@ async def on_article(ctx: Context, press: OpenArticle) -> None:
     if article is None:
         ctx.say(texts.KB_ARTICLE_GONE, [[HOME]])
         return
-    query_id = press.query
+    query_id = await own_query(ctx, press.query)
     if query_id is not None:
-        recorded = await ctx.services.kb_queries.get(ctx.conn, query_id)
-        if recorded is None or recorded.user_id != ctx.user.id:
-            query_id = None  # not this person's question: browse without feedback
-        else:
-            await ctx.services.kb_queries.choose(ctx.conn, query_id, article_id)
+        await ctx.services.kb_queries.choose(ctx.conn, query_id, article_id)
     show_article(ctx, article, query_id)
 
 
-def show_details(ctx: Context, article_id: str) -> None:
+def show_details(ctx: Context, article_id: str, query_id: int | None = None) -> None:
+    """The rest of a long article. After an answer to a question it asks again whether
+    the answer helped: on Viber its buttons replace the answer's, Так / Ні with them."""
     article = ctx.services.kb.base.get(article_id)
     if article is None or not article.details:
         ctx.say(texts.KB_ARTICLE_GONE, [[HOME]])
         return
     links = [[Button(link.title, url=link.url)] for link in article.links]
-    text = texts.KB_ARTICLE_DETAILS.format(title=article.title, body=Markdown(article.details))
-    ctx.say(text, [*links, *_ask(ctx), [TOPICS], [HOME]])
+    body = Markdown(article.details)
+    if query_id is None:
+        text = texts.KB_ARTICLE_DETAILS.format(title=article.title, body=body)
+        ctx.say(text, [*links, *_ask(ctx), [TOPICS], [HOME]])
+        return
+    text = texts.KB_ANSWER_DETAILS.format(title=article.title, body=body)
+    ctx.say(text, [*links, _feedback(query_id), [HOME]])

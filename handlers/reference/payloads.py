@@ -24,6 +24,7 @@ class Details(Payload, prefix="kb:m"):
     """The rest of a long article («Детальніше»)."""
 
     article: str
+    query: int | None = None  # the question it answers: the details ask for feedback too
 
 
 @dataclass(frozen=True)

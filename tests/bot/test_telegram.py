@@ -226,8 +226,13 @@ async def test_a_long_article_comes_as_a_short_answer_then_details_split_within_
         short = await tg.wait_for("sendMessage", to_chat(CITIZEN, "Дуже довга інструкція"))
         assert "Крок 1." in shown(short) and "Крок 2." not in shown(short)
         assert labels(short)[0] == texts.BTN_MORE
-        tg.press_button("kb:m:long-guide", message_id=short.result["message_id"])
-        await tg.wait_for("sendMessage", lambda c: c.chat_id == CITIZEN and "Крок 40." in shown(c))
+        press(tg, short, texts.BTN_MORE)
+        last = await tg.wait_for(
+            "sendMessage", lambda c: c.chat_id == CITIZEN and "Крок 40." in shown(c)
+        )
+        # The last part of the details asks again whether the answer helped.
+        assert shown(last).endswith(texts.KB_FEEDBACK)
+        assert labels(last) == [texts.BTN_YES, texts.BTN_NO, texts.BTN_MENU]
         details = [
             c
             for c in tg.calls

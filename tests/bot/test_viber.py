@@ -158,6 +158,31 @@ async def test_an_answer_keeps_its_links_on_the_keyboard_viber_shows(
         assert len(viber.sent()) == 1
 
 
+async def test_after_the_details_of_an_answer_viber_still_offers_yes_and_no(
+    viber: FakeViberServer, tmp_path: Path
+) -> None:
+    # The details' keyboard replaces the answer's on Viber: it must carry Так / Ні too.
+    folder = tmp_path / "kb"
+    folder.mkdir()
+    steps = "\n\n".join(f"**Крок {i}.** " + "Заповніть поле заяви. " * 10 for i in range(1, 9))
+    (folder / "guide.md").write_text(
+        "---\nid: guide\ntitle: Реєстрація місця проживання\ncategory: Документи\n"
+        "questions:\n  - як зареєструвати місце проживання\n---\n"
+        "Зареєструватися можна онлайн у Дії.\n\n" + steps + "\n",
+        encoding="utf-8",
+    )
+    async with running(settings_for(viber, tmp_path, knowledge_base_dir=folder), viber):
+        await viber.send_text("як зареєструвати місце проживання")
+        answer = await viber.wait_for("send_message", says("Реєстрація місця проживання"))
+        assert answer.labels == [texts.BTN_MORE, texts.BTN_YES, texts.BTN_NO, texts.BTN_MENU]
+        await viber.press(answer.action(texts.BTN_MORE))
+        details = await viber.wait_for("send_message", lambda c: "Крок 8." in c.text)
+        assert details.text.endswith(texts.KB_FEEDBACK)
+        assert details.labels == [texts.BTN_YES, texts.BTN_NO, texts.BTN_MENU]
+        await viber.press(details.action(texts.BTN_YES))
+        await viber.wait_for("send_message", says(texts.KB_THANKS))
+
+
 async def test_a_redelivered_callback_is_handled_once(
     viber: FakeViberServer, tmp_path: Path
 ) -> None:

@@ -6,10 +6,12 @@ import threading
 from pathlib import Path
 
 from bot import render
-from handlers import texts
+from handlers import payloads, texts
 from handlers.messages import Event
+from handlers.reference.payloads import Feedback
 from knowledge_base.holder import KnowledgeBaseHolder, MeaningSettings
 from storage.db import Database
+from storage.kb_queries import KbQueriesRepo
 from tests.fakes.embedder import CONCEPT_ARTICLES, TEST_EMBEDDER
 from tests.harness import (
     STAFF_CHAT,
@@ -151,15 +153,20 @@ questions:
 """
 
 
-async def test_a_long_article_shows_its_short_answer_then_the_rest_on_request(
-    db: Database, clock: FakeClock, tmp_path: Path
-) -> None:
+def long_guide_chat(db: Database, clock: FakeClock, tmp_path: Path) -> Chat:
+    """A resident, and a base of one article long enough to come in two parts."""
     steps = "\n\n".join(f"**Крок {i}.** " + "Заповніть поле заяви. " * 8 for i in range(1, 9))
     folder = tmp_path / "articles"
     folder.mkdir()
     (folder / "guide.md").write_text(LONG_GUIDE.format(steps=steps), encoding="utf-8")
     core, delivery, sender = make_core(db, clock, kb=KnowledgeBaseHolder.load(folder))
-    chat = Chat(core, delivery, sender)
+    return Chat(core, delivery, sender)
+
+
+async def test_a_long_article_shows_its_short_answer_then_the_rest_on_request(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    chat = long_guide_chat(db, clock, tmp_path)
 
     [short] = await chat.say("як зареєструвати місце проживання онлайн")
     assert short.text.startswith("**Як зареєструвати місце проживання онлайн**\n\n")
@@ -170,9 +177,38 @@ async def test_a_long_article_shows_its_short_answer_then_the_rest_on_request(
     [details] = await chat.press(texts.BTN_MORE)
     assert "**Крок 1.**" in details.text and "**Крок 8.**" in details.text
     assert "порталі Дія" not in details.text  # the short answer is not repeated
-    assert details.labels == [texts.BTN_LIBRARIAN, texts.BTN_TOPICS, texts.BTN_MENU]
+    # Read to the end, the answer can still be judged: on Viber the details' buttons are
+    # the only ones on screen.
+    assert details.text.endswith(texts.KB_FEEDBACK)
+    assert details.labels == [texts.BTN_YES, texts.BTN_NO, texts.BTN_MENU]
+    judged = payloads.parse(chat.button(texts.BTN_YES).payload)
+    assert isinstance(judged, Feedback)
+    [thanks] = await chat.press(texts.BTN_YES)
+    assert thanks.text == texts.KB_THANKS
+    async with db.transaction() as conn:
+        assert await KbQueriesRepo().feedback_of(conn, judged.query) == "helpful"
     # A note for staff in the article's file is never shown to residents.
-    assert all("Персоналу" not in sent.text for sent in sender.sent)
+    assert all("Персоналу" not in sent.text for sent in chat.sender.sent)
+
+
+async def test_a_long_article_found_by_browsing_offers_a_librarian_after_its_details(
+    db: Database, clock: FakeClock, tmp_path: Path
+) -> None:
+    chat = long_guide_chat(db, clock, tmp_path)
+
+    await chat.say("/start")
+    await chat.press(texts.BTN_REFERENCE)
+    await chat.press("Документи")
+    [short] = await chat.press("Як зареєструвати місце проживання онлайн")
+    assert short.labels == [
+        texts.BTN_MORE,
+        texts.BTN_LIBRARIAN,
+        texts.BTN_TOPICS,
+        texts.BTN_MENU,
+    ]
+    [details] = await chat.press(texts.BTN_MORE)
+    assert "**Крок 8.**" in details.text and texts.KB_FEEDBACK not in details.text
+    assert details.labels == [texts.BTN_LIBRARIAN, texts.BTN_TOPICS, texts.BTN_MENU]
 
 
 async def test_with_meaning_search_a_paraphrase_reaches_the_article(

@@ -57,6 +57,13 @@ kb-article-details = **{ $title }** — детальніше
 
     { $body }
 
+# The rest of an answer to a resident's question: it asks for feedback again.
+kb-answer-details = **{ $title }** — детальніше
+
+    { $body }
+
+    { kb-feedback }
+
 btn-more = 📖 Детальніше
 
 ## Коли бібліотекарі не підключені
