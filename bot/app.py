@@ -217,6 +217,7 @@ async def run_channels(
             if runner is not None:
                 await runner.cleanup()
             await app.core.drain()
+            channels.stopping()
             await app.delivery.flush()
             delivering.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -259,6 +260,10 @@ class _Channels:
             channel.register(server)
         return server
 
+    def stopping(self) -> None:
+        for channel in self.opened:
+            channel.stopping()
+
     async def close(self) -> None:
         for channel in self.opened:
             await channel.close()
@@ -278,6 +283,7 @@ async def _open_channels(settings: Settings, app: App) -> _Channels:
         telegram_config = TelegramConfig(
             token=settings.telegram_bot_token.get_secret_value(),
             api_url=settings.telegram_api_url,
+            messages_per_second=settings.telegram_messages_per_second,
             webhook_url=webhook_url,
             webhook_path=settings.webhook_path,
             webhook_secret=settings.webhook_secret.get_secret_value(),

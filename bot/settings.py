@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_url: str = "https://api.telegram.org"
     telegram_mode: Literal["polling", "webhook"] = "polling"
+    # Messages a second over all chats (Telegram's limit is about 30; paid broadcasts allow
+    # more); 0 = no pacing at all, for a local test server or a benchmark of the bot itself.
+    telegram_messages_per_second: int = Field(default=30, ge=0, le=1000)
     webhook_base_url: str | None = None
     # Telegram allows 1–256 characters of A–Z, a–z, 0–9, _ and - in the secret token.
     webhook_secret: SecretStr = Field(default_factory=lambda: SecretStr(secrets.token_urlsafe(32)))

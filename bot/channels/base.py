@@ -65,6 +65,10 @@ class InputChannel:
     def register(self, app: web.Application) -> None:
         """Add this channel's routes to the one web server every webhook shares."""
 
+    def stopping(self) -> None:
+        """The bot is stopping: what is left to send goes now or after the restart, never
+        held back by waiting (see pacing.py)."""
+
     async def close(self) -> None:
         """Release what the channel holds (HTTP sessions)."""
 

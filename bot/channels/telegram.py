@@ -63,6 +63,7 @@ from bot.channels.base import (
     backoff,
     shown_name,
 )
+from bot.channels.pacing import Pacer, telegram_limits
 from bot.channels.telegram_intake import Poller, RawUpdates, Webhook
 from bot.channels.telegram_session import JsonSession
 from handlers import texts
@@ -135,6 +136,7 @@ class TelegramConfig:
 
     token: str
     api_url: str = "https://api.telegram.org"
+    messages_per_second: int = 30  # over all chats; 0: not paced (see pacing.py)
     # Where Telegram calls (base URL + path); None: the bot long-polls instead.
     webhook_url: str | None = None
     webhook_path: str = "/telegram/webhook"
@@ -211,7 +213,9 @@ class TelegramChannel(InputChannel):
         self.bot = bot or make_bot(config)
         self.staff_chat_id = config.staff_chat_id
         self.is_staff = StaffCheck(self.bot, self.staff_chat_id)
-        self.sender = TelegramSender(self.bot)
+        limits = telegram_limits(config.messages_per_second)
+        self.pacer = Pacer(limits) if limits else None
+        self.sender = TelegramSender(self.bot, self.pacer)
         self.poller = Poller(self.bot, self.on_update, ALLOWED_UPDATES)
 
     async def setup(self) -> None:
@@ -233,6 +237,10 @@ class TelegramChannel(InputChannel):
 
     async def stop_polling(self) -> None:
         self.poller.stop()
+
+    def stopping(self) -> None:
+        if self.pacer is not None:
+            self.pacer.stop()
 
     def register(self, app: web.Application) -> None:
         """Answer Telegram's webhook calls on `app`, secret token checked."""
@@ -394,13 +402,14 @@ Step = Callable[[str | None], Awaitable[int]]
 
 
 class TelegramSender:
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, pacer: Pacer | None = None) -> None:
         self.bot = bot
+        self.pacer = pacer
 
     def parts(self, chat_id: str, reply: Reply) -> list[Part]:
         chat = int(chat_id)
         if reply.edit is not None:
-            return [self._part(partial(self._edit, chat, int(reply.edit), reply))]
+            return [self._part(chat, partial(self._edit, chat, int(reply.edit), reply))]
         chunks = _html_messages(reply.text) if reply.text else ()
         steps: list[Step] = []
         for index, chunk in enumerate(chunks):
@@ -413,10 +422,13 @@ class TelegramSender:
         with_text = bool(steps)
         for attachment in reply.attachments:
             steps.append(partial(self._send_file, chat, attachment, with_text))
-        return [self._part(step) for step in steps]
+        return [self._part(chat, step) for step in steps]
 
-    def _part(self, step: Step) -> Part:
+    def _part(self, chat_id: int, step: Step) -> Part:
         async def part(first: str | None) -> str | None:
+            if self.pacer is not None:
+                # Groups and channels have negative ids in the Bot API.
+                await self.pacer.wait(str(chat_id), group=chat_id < 0)
             try:
                 sent = await step(first)
             except TelegramRetryAfter as exc:

@@ -75,14 +75,22 @@ def test_telegram_without_a_librarians_group_is_a_settings_error(tmp_path: Path)
     assert with_group.returncode == 0
 
 
-@pytest.mark.parametrize("value", ["-5", "двадцять", "2.5"])
-def test_a_bad_rate_limit_is_one_readable_line(value: str) -> None:
-    result = run_bot(
-        "check-settings", env={"PATH": "/usr/bin:/bin", "RATE_LIMIT_PER_MINUTE": value}
-    )
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("RATE_LIMIT_PER_MINUTE", "-5"),
+        ("RATE_LIMIT_PER_MINUTE", "двадцять"),
+        ("RATE_LIMIT_PER_MINUTE", "2.5"),
+        ("TELEGRAM_MESSAGES_PER_SECOND", "-1"),
+        ("TELEGRAM_MESSAGES_PER_SECOND", "тридцять"),
+        ("TELEGRAM_MESSAGES_PER_SECOND", "100000"),
+    ],
+)
+def test_a_bad_rate_is_one_readable_line(name: str, value: str) -> None:
+    result = run_bot("check-settings", env={"PATH": "/usr/bin:/bin", name: value})
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert line.startswith("Invalid setting RATE_LIMIT_PER_MINUTE:")
+    assert line.startswith(f"Invalid setting {name}:")
 
 
 def test_the_rate_limit_defaults_to_twenty_and_zero_is_allowed() -> None:

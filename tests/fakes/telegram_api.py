@@ -159,6 +159,8 @@ class ApiCall:
     error: JsonDict | None = None
     #: The names uploaded files came with, by parameter (``"document": "курс.ics"``).
     filenames: dict[str, str] = field(default_factory=dict)
+    #: When the fake took the call (``time.monotonic``).
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def ok(self) -> bool:

@@ -769,6 +769,8 @@ class CrashRun:
             # Simulated residents write far faster than people: the flood limit would
             # (rightly) silence them and count as presses lost.
             "RATE_LIMIT_PER_MINUTE": "0",
+            # Nor would Telegram's one message a second in a chat let them go at this pace.
+            "TELEGRAM_MESSAGES_PER_SECOND": "0",
         }
         self.bot = BotProcess(tg, env, logs, config)
         self.residents = [Resident(self, n) for n in range(config.residents)]

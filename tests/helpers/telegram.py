@@ -27,6 +27,9 @@ def settings_for(tg: FakeTelegramServer, tmp_path: Path, **extra: object) -> Set
         "knowledge_base_dir": TEST_KB,
         # Words alone: which engine answers must not depend on how fast vectors are made.
         "semantic_search": False,
+        # These conversations go faster than Telegram's limits allow: pacing has tests of
+        # its own (test_pacing.py, and a long answer on Telegram).
+        "telegram_messages_per_second": 0,
     }
     return Settings(_env_file=None, **(fields | extra))  # type: ignore[call-arg]
 
