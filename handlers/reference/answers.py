@@ -16,7 +16,7 @@ from handlers.menu import HOME, smalltalk
 from handlers.messages import Button
 from handlers.queue.payloads import HandOver
 from handlers.queue.resident import relay_follow_up
-from handlers.reference.browse import show_article, show_topics
+from handlers.reference.browse import own_query, show_article, show_topics
 from handlers.reference.payloads import Feedback, IsFollowUp, OpenArticle
 from knowledge_base.search import SUGGESTIONS
 
@@ -118,9 +118,8 @@ async def on_follow_up_choice(ctx: Context, press: IsFollowUp) -> None:
 
 
 async def on_feedback(ctx: Context, press: Feedback) -> None:
-    query_id, helpful = press.query, press.helpful == "y"
-    recorded = await ctx.services.kb_queries.get(ctx.conn, query_id)
-    if recorded is None or recorded.user_id != ctx.user.id:
+    query_id, helpful = await own_query(ctx, press.query), press.helpful == "y"
+    if query_id is None:
         show_topics(ctx)
         return
     await ctx.services.kb_queries.feedback(ctx.conn, query_id, helpful, ctx.now)
